@@ -1,0 +1,122 @@
+// The demo API: a resource server protected by Grant Lab's access tokens, behaving as a
+// separate service would. Its identifier (resource indicator, `aud`) is {issuer}/api.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ApiDefinition } from '../config/types.ts';
+import { DEMO_API_PATH } from '../config/contract.ts';
+import {
+  type AccessTokenClaims,
+  type AccessTokenVerifier,
+  bearerTokenFrom,
+  BearerTokenError,
+  verifyAccessToken,
+} from './verify-access-token.ts';
+import { ReportStore } from './reports.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    accessToken?: AccessTokenClaims;
+  }
+}
+
+export interface DemoApiOptions {
+  api: ApiDefinition;
+  verifier: AccessTokenVerifier;
+}
+
+function challenge(realm: string, error?: BearerTokenError): string {
+  // RFC 6750 §3: no error code when the request carried no token at all.
+  const parts = [`realm="${realm}"`];
+  if (error) {
+    parts.push(`error="${error.code}"`, `error_description="${error.message.replace(/["\\]/g, '')}"`);
+    if (error.scope) parts.push(`scope="${error.scope}"`);
+  }
+  return `Bearer ${parts.join(', ')}`;
+}
+
+export async function demoApi(app: FastifyInstance, { api, verifier }: DemoApiOptions): Promise<void> {
+  const reports = new ReportStore();
+  const realm = api.identifier;
+
+  // Bearer tokens, not cookies, authorize these calls, so any origin may make them (CORS).
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('access-control-allow-origin', '*');
+    reply.header('access-control-expose-headers', 'WWW-Authenticate');
+    reply.header('cache-control', 'no-store');
+    if (request.method === 'OPTIONS') {
+      reply.header('access-control-allow-methods', 'GET, POST');
+      reply.header('access-control-allow-headers', 'Authorization, Content-Type');
+      reply.header('access-control-max-age', '600');
+      return reply.code(204).send();
+    }
+  });
+
+  app.setErrorHandler(async (error: Error & { statusCode?: number }, request, reply) => {
+    if (error instanceof BearerTokenError) {
+      reply.header('www-authenticate', challenge(realm, error));
+      return reply.code(error.statusCode).send({ error: error.code, error_description: error.message });
+    }
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) {
+      request.log.error({ err: error }, 'demo API failed');
+      return reply.code(500).send({ error: 'server_error', error_description: 'unexpected error' });
+    }
+    return reply.code(status).send({ error: 'invalid_request', error_description: error.message });
+  });
+
+  const requireToken = (options: { scope?: string; user?: boolean }) => async (request: FastifyRequest, reply: FastifyReply) => {
+    const query = request.query as Record<string, unknown> | undefined;
+    const token = bearerTokenFrom(request.headers.authorization, query?.access_token !== undefined);
+    if (!token) {
+      reply.header('www-authenticate', challenge(realm));
+      return reply.code(401).send({ error: 'invalid_token', error_description: 'an access token is required' });
+    }
+    const claims = await verifyAccessToken(token, verifier);
+    if (options.scope && !claims.scope?.split(' ').includes(options.scope)) {
+      throw new BearerTokenError('insufficient_scope', `this call needs the ${options.scope} scope`, options.scope);
+    }
+    // RFC 9068 §2.2: without a user, `sub` identifies the client itself.
+    if (options.user && claims.sub === claims.client_id) {
+      throw new BearerTokenError('insufficient_scope', 'this call needs a token issued for a user, not a client-credentials token');
+    }
+    request.accessToken = claims;
+  };
+
+  app.get(DEMO_API_PATH, async () => ({
+    name: api.name,
+    resource: api.identifier,
+    scopes: api.scopes,
+    endpoints: [
+      { method: 'GET', path: `${DEMO_API_PATH}/reports`, scope: 'read:reports' },
+      { method: 'POST', path: `${DEMO_API_PATH}/reports`, scope: 'write:reports' },
+      { method: 'GET', path: `${DEMO_API_PATH}/me`, requires: 'a token issued for a user' },
+    ],
+  }));
+
+  app.get(`${DEMO_API_PATH}/reports`, { preHandler: requireToken({ scope: 'read:reports' }) }, async () => ({
+    reports: reports.list(),
+  }));
+
+  app.post<{ Body: { title: string } }>(`${DEMO_API_PATH}/reports`, {
+    bodyLimit: 4 * 1024,
+    schema: {
+      body: {
+        type: 'object',
+        properties: { title: { type: 'string', minLength: 1, maxLength: 200 } },
+        required: ['title'],
+        additionalProperties: false,
+      },
+    },
+    preHandler: requireToken({ scope: 'write:reports' }),
+  }, async (request, reply) => {
+    const report = reports.add(request.body.title, request.accessToken!);
+    if (!report) {
+      return reply.code(409).send({ error: 'report_limit_reached', error_description: `the demo API keeps at most ${ReportStore.LIMIT} reports` });
+    }
+    return reply.code(201).send(report);
+  });
+
+  app.get(`${DEMO_API_PATH}/me`, { preHandler: requireToken({ user: true }) }, async (request) => {
+    const token = request.accessToken!;
+    return { sub: token.sub, client_id: token.client_id, scope: token.scope ?? '', token_claims: token };
+  });
+}

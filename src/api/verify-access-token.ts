@@ -1,0 +1,84 @@
+// How a resource server checks a JWT access token (RFC 9068 §4): signature against the
+// authorization server's published keys, then typ, iss, aud, exp and the required claims.
+// Nothing here calls the authorization server per request.
+import { errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+
+export interface AccessTokenClaims extends JWTPayload {
+  sub: string;
+  client_id: string;
+  jti: string;
+  scope?: string;
+}
+
+export interface AccessTokenVerifier {
+  issuer: string;
+  audience: string;
+  algorithms: string[];
+  keys: JWTVerifyGetKey;
+  /** Extra, stateful check: has the grant behind this token been revoked? */
+  isRevoked(jti: string): Promise<boolean>;
+}
+
+/** An RFC 6750 §3.1 error: its code, HTTP status and a description for developers. */
+export class BearerTokenError extends Error {
+  readonly code: 'invalid_request' | 'invalid_token' | 'insufficient_scope';
+  readonly statusCode: number;
+  readonly scope: string | undefined;
+  constructor(code: BearerTokenError['code'], description: string, scope?: string) {
+    super(description);
+    this.code = code;
+    this.statusCode = code === 'invalid_request' ? 400 : code === 'invalid_token' ? 401 : 403;
+    this.scope = scope;
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof joseErrors.JWTExpired) return 'the access token has expired';
+  if (error instanceof joseErrors.JWTClaimValidationFailed) {
+    switch (error.claim) {
+      case 'aud': return 'the access token is not for this API (aud)';
+      case 'iss': return 'the access token was not issued by this server (iss)';
+      case 'typ': return 'the token is not a JWT access token (typ must be at+jwt)';
+      default: return `the access token's "${error.claim}" claim is invalid (${error.reason})`;
+    }
+  }
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'the access token signature is invalid';
+  if (error instanceof joseErrors.JWKSNoMatchingKey) return 'the access token is signed with an unknown key';
+  if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'the access token is signed with an algorithm this API does not accept';
+  return 'the access token is malformed';
+}
+
+export async function verifyAccessToken(token: string, verifier: AccessTokenVerifier): Promise<AccessTokenClaims> {
+  let payload: JWTPayload;
+  try {
+    ({ payload } = await jwtVerify(token, verifier.keys, {
+      issuer: verifier.issuer,
+      audience: verifier.audience,
+      algorithms: verifier.algorithms,
+      typ: 'at+jwt',
+      requiredClaims: ['exp', 'iat', 'sub', 'client_id', 'jti'],
+      clockTolerance: 5,
+    }));
+  } catch (error) {
+    throw new BearerTokenError('invalid_token', describe(error));
+  }
+  if (typeof payload.client_id !== 'string' || typeof payload.sub !== 'string' || typeof payload.jti !== 'string') {
+    throw new BearerTokenError('invalid_token', 'the access token is malformed');
+  }
+  if (await verifier.isRevoked(payload.jti)) {
+    throw new BearerTokenError('invalid_token', 'the grant this access token came from has been revoked');
+  }
+  return payload as AccessTokenClaims;
+}
+
+/** RFC 6750 §2.1: the token travels in the Authorization header, and only there. */
+export function bearerTokenFrom(authorization: string | undefined, hasQueryToken: boolean): string | undefined {
+  if (hasQueryToken) {
+    // RFC 9700 §4.3.2: tokens in URLs leak; this API does not accept them.
+    throw new BearerTokenError('invalid_request', 'send the access token in the Authorization header, not the URL');
+  }
+  if (authorization === undefined) return undefined;
+  const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(authorization);
+  if (!match) throw new BearerTokenError('invalid_request', 'the Authorization header must be "Bearer <token>"');
+  return match[1];
+}

@@ -1,0 +1,129 @@
+// buildApp(config): every plugin, in a fixed order: ecosystem, cross-cutting hooks, the
+// engine, then Grant Lab's own routes. It never listens; see start.ts and server.ts.
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import fastifyView from '@fastify/view';
+import { Eta } from 'eta';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type Provider from 'oidc-provider';
+import { Accounts } from './accounts/index.ts';
+import { demoApi } from './api/index.ts';
+import type { GrantLabConfig } from './config/types.ts';
+import { loggerOptions, PathOnlyLogController } from './http/logging.ts';
+import { securityHeaders } from './http/security-headers.ts';
+import { CsrfProtection } from './interactions/csrf.ts';
+import { interactionRoutes } from './interactions/index.ts';
+import { sendErrorPage } from './pages/error-page.ts';
+import { indexPage } from './pages/index.ts';
+import { createProvider } from './provider/index.ts';
+import { ACCESS_TOKEN_ALG, loadKeyMaterial } from './provider/keys.ts';
+import { mountProvider } from './provider/mount.ts';
+import { providerPages } from './provider/pages.ts';
+import { MemoryStore, memoryAdapterFactory } from './storage/memory.ts';
+import { createLocalJWKSet } from 'jose';
+
+const VIEWS = fileURLToPath(new URL('../views', import.meta.url));
+const PUBLIC = fileURLToPath(new URL('../public', import.meta.url));
+
+export interface GrantLab {
+  config: GrantLabConfig;
+  provider: Provider;
+  store: MemoryStore;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    grantLab: GrantLab;
+  }
+}
+
+export interface BuildOptions {
+  serverFactory?: FastifyServerOptions['serverFactory'];
+  logStream?: NodeJS.WritableStream;
+}
+
+function wantsHtml(accept: string | undefined): boolean {
+  return accept?.includes('text/html') ?? false;
+}
+
+export async function buildApp(config: GrantLabConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(config, options.logStream),
+    logController: new PathOnlyLogController(),
+    trustProxy: config.trustProxy,
+    serverFactory: options.serverFactory,
+    // Our own JSON and form bodies are small; the engine limits its own.
+    bodyLimit: 64 * 1024,
+    routerOptions: { maxParamLength: 200 },
+  });
+
+  const keys = await loadKeyMaterial(config);
+  const store = new MemoryStore();
+  const adapter = memoryAdapterFactory(store);
+  const accounts = new Accounts(config.users, config.throttle);
+  app.addHook('onClose', async () => {
+    store.close();
+    accounts.close();
+  });
+
+  // Ecosystem plugins.
+  await app.register(fastifyStatic, { root: PUBLIC, prefix: '/public/' });
+  await app.register(fastifyView, { engine: { eta: new Eta() }, templates: VIEWS, production: true });
+
+  // Cross-cutting: security headers on every response, one error format.
+  app.addHook('onSend', async (_request, reply) => {
+    reply.headers(securityHeaders);
+  });
+  app.setErrorHandler(async (error: Error & { statusCode?: number }, request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) request.log.error({ err: error }, 'request failed');
+    const description = status === 500 ? 'unexpected error' : error.message;
+    if (wantsHtml(request.headers.accept)) {
+      return sendErrorPage(reply, status, status === 500 ? 'Something went wrong' : 'This request cannot be processed', description);
+    }
+    return reply.code(status).send({ error: status === 500 ? 'server_error' : 'invalid_request', error_description: description });
+  });
+  app.setNotFoundHandler(async (request, reply) => {
+    if (wantsHtml(request.headers.accept)) {
+      return sendErrorPage(reply, 404, 'Not found', 'There is no page at this address.');
+    }
+    return reply.code(404).send({ error: 'not_found', error_description: `no route for ${request.method} ${request.url.split('?')[0]}` });
+  });
+
+  // The engine.
+  const { provider, resources, revocations } = await createProvider({
+    config,
+    keys,
+    accounts,
+    adapter,
+    pages: providerPages((template, data) => app.view(template, data)),
+    onServerError: (error) => app.log.error({ err: error }, 'authorization server error'),
+  });
+  await app.register(mountProvider, { provider });
+  app.decorate('grantLab', { config, provider, store });
+
+  // Grant Lab's own routes.
+  await app.register(interactionRoutes, {
+    provider,
+    accounts,
+    users: config.users,
+    resources,
+    csrf: new CsrfProtection(keys.cookieKeys[0]!),
+  });
+  for (const api of config.apis) {
+    await app.register(demoApi, {
+      api,
+      verifier: {
+        issuer: config.issuer,
+        audience: api.identifier,
+        algorithms: [ACCESS_TOKEN_ALG],
+        // The published JWKS (what /jwks serves), held locally as a separate API would cache it.
+        keys: createLocalJWKSet(keys.publicJwks),
+        isRevoked: (jti) => revocations.isRevoked(jti),
+      },
+    });
+  }
+  await app.register(indexPage, { config });
+
+  return app;
+}

@@ -1,0 +1,53 @@
+// Logs for people by default (one short line per request) or JSON lines for machines.
+// Only paths are logged, never query strings, headers or bodies: authorization codes, tokens,
+// id_token_hint values and passwords travel in those.
+import { LogController, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import type { GrantLabConfig } from '../config/types.ts';
+
+const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+
+type LogRecord = {
+  level: number; time: number; msg?: string;
+  method?: string; path?: string; status?: number; ms?: number;
+  err?: { type?: string; message?: string; stack?: string };
+  [key: string]: unknown;
+};
+
+export function formatLogLine(line: string): string {
+  let record: LogRecord;
+  try {
+    record = JSON.parse(line) as LogRecord;
+  } catch {
+    return line;
+  }
+  const time = new Date(record.time).toISOString().slice(11, 23);
+  const level = (LEVEL_NAMES[record.level] ?? String(record.level)).padEnd(5);
+  if (record.msg === 'request' && record.method && record.path) {
+    return `${time} ${level} ${record.method} ${record.path} → ${record.status} (${record.ms?.toFixed(1)} ms)\n`;
+  }
+  const error = record.err ? `\n${record.err.stack ?? record.err.message}` : '';
+  return `${time} ${level} ${record.msg ?? ''}${error}\n`;
+}
+
+export function loggerOptions(config: Pick<GrantLabConfig, 'logLevel' | 'logFormat'>, out: NodeJS.WritableStream = process.stdout): FastifyServerOptions['logger'] {
+  if (config.logLevel === 'silent') return false;
+  const base = { level: config.logLevel };
+  if (config.logFormat === 'json') return { ...base, stream: out };
+  return { ...base, stream: { write: (line: string) => out.write(formatLogLine(line)) } };
+}
+
+/** Fastify's per-request log lines, reduced to method, path, status and time. */
+export class PathOnlyLogController extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(_error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+    const { url } = request.raw;
+    const queryStart = url?.indexOf('?') ?? -1;
+    request.log.info({
+      method: request.method,
+      path: queryStart === -1 ? url : url!.slice(0, queryStart),
+      status: reply.statusCode,
+      ms: reply.elapsedTime,
+    }, 'request');
+  }
+}

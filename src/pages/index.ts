@@ -1,0 +1,39 @@
+// `/`: a plain index of what this server offers. (The flow recommender replaces it later.)
+import type { FastifyInstance } from 'fastify';
+import type { GrantLabConfig } from '../config/types.ts';
+import { ROUTES } from '../provider/configuration.ts';
+
+const ENDPOINT_NAMES: Record<keyof typeof ROUTES, string> = {
+  authorization: 'Authorization',
+  token: 'Token',
+  userinfo: 'UserInfo',
+  jwks: 'JWKS',
+  introspection: 'Introspection',
+  revocation: 'Revocation',
+  end_session: 'End session (logout)',
+};
+
+export async function indexPage(app: FastifyInstance, { config }: { config: GrantLabConfig }): Promise<void> {
+  const discovery = `${config.issuer}/.well-known/openid-configuration`;
+  const data = {
+    issuer: config.issuer,
+    discovery,
+    api: config.apis[0],
+    endpoints: [
+      { name: 'OpenID discovery', url: discovery },
+      { name: 'OAuth metadata (RFC 8414)', url: `${config.issuer}/.well-known/oauth-authorization-server` },
+      ...Object.entries(ROUTES).map(([name, path]) => ({
+        name: ENDPOINT_NAMES[name as keyof typeof ROUTES],
+        url: `${config.issuer}${path}`,
+      })),
+    ],
+    clients: config.clients,
+    users: config.users.map((user) => ({
+      username: user.username,
+      password: user.demoPassword,
+      name: user.claims.name,
+    })),
+  };
+
+  app.get('/', async (_request, reply) => reply.viewAsync('index', data));
+}

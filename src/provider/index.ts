@@ -1,0 +1,119 @@
+// Wiring: the one place the engine meets storage, accounts, keys and pages.
+import Provider, { type Account, type FindAccount, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Accounts } from '../accounts/index.ts';
+import { isLoopbackHttpIssuer } from '../config/index.ts';
+import type { GrantLabConfig } from '../config/types.ts';
+import * as passwordGrant from '../grants/password.ts';
+import { securityHeaders } from '../http/security-headers.ts';
+import { GrantRevocationIndex } from '../storage/grant-revocation.ts';
+import { buildProviderConfiguration, OIDC_SCOPES, type ProviderPages } from './configuration.ts';
+import type { KeyMaterial } from './keys.ts';
+import { ResourceCatalog } from './resources.ts';
+import type { Adapter } from 'oidc-provider';
+
+export interface ProviderDependencies {
+  config: GrantLabConfig;
+  keys: KeyMaterial;
+  accounts: Accounts;
+  adapter: (model: string) => Adapter;
+  pages: ProviderPages;
+  onServerError(error: unknown): void;
+}
+
+export interface GrantLabProvider {
+  provider: Provider;
+  resources: ResourceCatalog;
+  revocations: GrantRevocationIndex;
+}
+
+export async function createProvider(deps: ProviderDependencies): Promise<GrantLabProvider> {
+  const { config, keys, accounts } = deps;
+  const resources = new ResourceCatalog(config.apis);
+  const revocations = new GrantRevocationIndex(deps.adapter);
+
+  const findAccount: FindAccount = async (_ctx, sub) => {
+    const user = accounts.findBySub(sub);
+    if (!user) return undefined;
+    const account: Account = { accountId: sub, claims: async () => ({ ...user.claims, sub }) };
+    return account;
+  };
+
+  const provider = new Provider(config.issuer, buildProviderConfiguration(config, {
+    adapter: deps.adapter,
+    findAccount,
+    jwks: keys.jwks,
+    cookieKeys: keys.cookieKeys,
+    pages: deps.pages,
+    resources,
+    onJwtAccessToken: (jti, grantId, expiresIn) => revocations.record(jti, grantId, expiresIn),
+  }));
+  // Koa would otherwise trust X-Forwarded-* from anyone.
+  provider.proxy = config.trustProxy;
+
+  allowLoopbackImplicitRedirects(provider, config.issuer);
+
+  provider.registerGrantType(
+    passwordGrant.grantType,
+    passwordGrant.passwordGrantHandler(accounts, resources, OIDC_SCOPES),
+    passwordGrant.parameters,
+  );
+
+  provider.use(pinOriginToIssuer(config.issuer));
+  provider.use(unauthorizedClientForDisallowedGrants);
+  provider.on('server_error', (_ctx: KoaContextWithOIDC, error: unknown) => deps.onServerError(error));
+
+  // Every configured client is validated now, so a bad one stops the start, not a later login.
+  for (const client of config.clients) {
+    await provider.Client.find(client.client_id);
+  }
+
+  return { provider, resources, revocations };
+}
+
+/**
+ * The engine refuses implicit-flow clients whose redirect URIs are http or localhost. On a
+ * loopback issuer that is exactly where a local relying party lives, so those two checks (and
+ * only those) are waived there; on any other issuer they stand.
+ */
+function allowLoopbackImplicitRedirects(provider: Provider, issuer: string): void {
+  if (!isLoopbackHttpIssuer(issuer)) return;
+  const schema = (provider.Client as unknown as { Schema: { prototype: { invalidate(message: string, code?: string): void } } }).Schema;
+  const invalidate = schema.prototype.invalidate;
+  schema.prototype.invalidate = function invalidateUnlessLoopbackImplicit(message: string, code?: string) {
+    if (code === 'implicit-force-https' || code === 'implicit-forbid-localhost') return;
+    invalidate.call(this, message, code);
+  };
+}
+
+/**
+ * RFC 6749 §5.2: a client using a grant type it is not registered for gets
+ * `unauthorized_client`. The engine answers `invalid_request`; this restores the RFC's code.
+ */
+async function unauthorizedClientForDisallowedGrants(ctx: KoaContextWithOIDC, next: () => Promise<void>) {
+  await next();
+  const body = ctx.body as { error?: string; error_description?: string } | undefined;
+  if (
+    ctx.oidc?.route === 'token' && ctx.status === 400 && body?.error === 'invalid_request'
+    && body.error_description === 'requested grant type is not allowed for this client'
+  ) {
+    body.error = 'unauthorized_client';
+  }
+}
+
+/**
+ * The engine builds endpoint URLs from the request's Host (and, behind a proxy, X-Forwarded-*).
+ * Those come from the client, so the origin is pinned to the configured issuer instead; the
+ * same middleware sets the security headers on the engine's own pages.
+ */
+function pinOriginToIssuer(issuer: string) {
+  const { host, hostname } = new URL(issuer);
+  return async (ctx: KoaContextWithOIDC, next: () => Promise<void>) => {
+    Object.defineProperties(ctx.request, {
+      host: { value: host },
+      hostname: { value: hostname },
+      href: { get: () => `${issuer}${ctx.path}${ctx.search}` },
+    });
+    ctx.set(securityHeaders);
+    await next();
+  };
+}

@@ -1,0 +1,42 @@
+// The engine's own pages (errors it cannot redirect, logout), rendered with the same templates
+// as every other page.
+import type { KoaContextWithOIDC } from 'oidc-provider';
+import type { ProviderPages } from './configuration.ts';
+
+export type RenderPage = (template: string, data: Record<string, unknown>) => Promise<string>;
+
+// Errors the engine shows instead of redirecting, because redirecting would be unsafe
+// (RFC 6749 §4.1.2.1: never redirect to an unverified redirect URI).
+const EXPLANATIONS: Record<string, string> = {
+  invalid_redirect_uri: 'The application asked to send you back to an address it has not registered, so Grant Lab will not redirect you there.',
+  invalid_client: 'The application that sent you here is not registered with Grant Lab.',
+  invalid_request: 'The application sent a request Grant Lab cannot accept.',
+};
+
+async function clientName(ctx: KoaContextWithOIDC): Promise<string | undefined> {
+  const client = ctx.oidc?.client;
+  return client ? client.clientName ?? client.clientId : undefined;
+}
+
+export function providerPages(render: RenderPage): ProviderPages {
+  return {
+    async renderError(ctx, out) {
+      const error = typeof out.error === 'string' ? out.error : 'server_error';
+      ctx.type = 'html';
+      ctx.body = await render('error', {
+        title: error === 'server_error' ? 'Something went wrong' : 'This request cannot be processed',
+        message: EXPLANATIONS[error] ?? 'Go back to the application and try again.',
+        error,
+        description: typeof out.error_description === 'string' ? out.error_description : undefined,
+      });
+    },
+    async logoutSource(ctx, form) {
+      ctx.type = 'html';
+      ctx.body = await render('logout', { form, clientName: await clientName(ctx) });
+    },
+    async postLogoutSuccessSource(ctx) {
+      ctx.type = 'html';
+      ctx.body = await render('logged-out', { clientName: await clientName(ctx) });
+    },
+  };
+}

@@ -1,0 +1,53 @@
+// Resource indicators (RFC 8707): which API a token is for, and which of its scopes a client
+// may get. Shared by the engine's configuration and the password grant.
+import { errors, type ResourceServer } from 'oidc-provider';
+import type { ApiDefinition } from '../config/types.ts';
+import { ACCESS_TOKEN_ALG } from './keys.ts';
+
+export class ResourceCatalog {
+  readonly #apis: Map<string, ApiDefinition>;
+
+  constructor(apis: ApiDefinition[]) {
+    this.#apis = new Map(apis.map((api) => [api.identifier, api]));
+  }
+
+  get(identifier: string): ApiDefinition | undefined {
+    return this.#apis.get(identifier);
+  }
+
+  /**
+   * The resource a request is for when it named none: the `audience` parameter (an alias of
+   * `resource` that several hosted providers use), else the one API whose scopes were asked for.
+   */
+  chooseResource(audience: unknown, requestedScope: unknown): string | undefined {
+    if (audience !== undefined) {
+      if (typeof audience !== 'string' || !audience) {
+        throw new errors.InvalidTarget('audience must be a single resource indicator');
+      }
+      return audience;
+    }
+    if (typeof requestedScope !== 'string') return undefined;
+    const scopes = new Set(requestedScope.split(' '));
+    const matching = [...this.#apis.values()].filter((api) => Object.keys(api.scopes).some((scope) => scopes.has(scope)));
+    return matching.length === 1 ? matching[0]!.identifier : undefined;
+  }
+
+  /**
+   * What the engine issues for `resource` to a client allowed `clientApiScopes` (all of them
+   * when undefined): JWT access tokens (RFC 9068) carrying only the scopes that client may have.
+   */
+  resourceServerInfo(resource: string, clientApiScopes: string | undefined): ResourceServer {
+    const api = this.#apis.get(resource);
+    if (!api) throw new errors.InvalidTarget('resource indicator is not a known API');
+    const allowed = clientApiScopes === undefined ? undefined : new Set(clientApiScopes.split(' '));
+    const scope = Object.keys(api.scopes).filter((candidate) => !allowed || allowed.has(candidate)).join(' ');
+    if (!scope) throw new errors.InvalidTarget('this client may not request access tokens for this API');
+    return {
+      scope,
+      audience: api.identifier,
+      accessTokenTTL: api.accessTokenTtl,
+      accessTokenFormat: 'jwt',
+      jwt: { sign: { alg: ACCESS_TOKEN_ALG } },
+    };
+  }
+}

@@ -1,0 +1,39 @@
+// A real Grant Lab on a real socket, on a free port, one per test file.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as client from 'openid-client';
+import type { ConfigOverrides } from '../../src/config/index.ts';
+import { type RunningGrantLab, startGrantLab } from '../../src/start.ts';
+
+export interface TestServer extends RunningGrantLab {
+  /** An openid-client Configuration for a contract client, built from discovery. */
+  clientConfig(clientId: string, secret?: string, auth?: client.ClientAuth): Promise<client.Configuration>;
+  dataDir: string;
+}
+
+export const SECRETS: Record<string, string> = {
+  'm2m-cron': 'm2m-cron-secret',
+  'web-app': 'web-app-secret',
+  'trusted-app': 'trusted-app-secret',
+};
+
+export async function startTestServer(overrides: ConfigOverrides = {}): Promise<TestServer> {
+  const dataDir = overrides.dataDir ?? await mkdtemp(join(tmpdir(), 'grant-lab-test-'));
+  const running = await startGrantLab({ logLevel: 'silent', dataDir, ...overrides }, { env: {} });
+  return {
+    ...running,
+    dataDir,
+    async clientConfig(clientId, secret = SECRETS[clientId], auth) {
+      const authentication = auth ?? (secret ? client.ClientSecretBasic(secret) : client.None());
+      return client.discovery(new URL(running.issuer), clientId, secret, authentication, {
+        // The issuer is http on loopback; openid-client refuses http unless told otherwise.
+        execute: [client.allowInsecureRequests],
+      });
+    },
+    async close() {
+      await running.close();
+      if (!overrides.dataDir) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
