@@ -12,8 +12,8 @@ export interface ApiDefinition {
 }
 
 /**
- * Client registration metadata as the engine accepts it (RFC 7591 names), plus
- * `response_modes`: the response modes the client may use, the first being its default.
+ * Client registration metadata as the engine accepts it (RFC 7591 names). `response_modes`
+ * limits the response modes the client may request (the engine enforces it).
  */
 export interface ClientDefinition {
   client_id: string;

@@ -99,16 +99,13 @@ export function passwordGrantHandler(accounts: Accounts, resources: ResourceCata
 
     let idToken: string | undefined;
     if (oidcScopes.includes('openid')) {
-      const token = new provider.IdToken({
-        ...result.user.claims,
-        sub: accountId,
-        // RFC 8176 §2: "pwd", password-based authentication.
-        amr: ['pwd'],
-        auth_time: Math.floor(Date.now() / 1000),
-      }, { ctx });
+      const token = new provider.IdToken({ ...result.user.claims, sub: accountId }, { ctx });
       // OIDC Core §5.4: when the access token can fetch the claims from userinfo, the ID token
       // carries none; when it is for an API instead, the claims travel in the ID token.
       (token as unknown as { scope: string }).scope = accessToken.aud ? oidcScopes.join(' ') : 'openid';
+      token.set('auth_time', Math.floor(Date.now() / 1000));
+      // RFC 8176 §2: "pwd", password-based authentication.
+      token.set('amr', ['pwd']);
       idToken = await token.issue({ use: 'idtoken' });
     }
 

@@ -17,8 +17,6 @@ export const OIDC_SCOPE_CLAIMS = {
 /** Every scope the engine itself understands; any other scope belongs to an API. */
 export const OIDC_SCOPES: ReadonlySet<string> = new Set([...Object.keys(OIDC_SCOPE_CLAIMS), 'offline_access']);
 
-export const RESPONSE_MODES = ['query', 'fragment', 'form_post'] as const;
-
 /** Endpoint paths. Discovery publishes them; nothing else should hard-code them. */
 export const ROUTES = {
   authorization: '/authorize',
@@ -53,7 +51,7 @@ const MINUTE = 60;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-type ClientLike = { clientAuthMethod?: string; redirectUris?: readonly string[]; response_modes?: unknown };
+type ClientLike = { clientAuthMethod?: string; redirectUris?: readonly string[] };
 
 const isPublic = (client: ClientLike) => client.clientAuthMethod === 'none';
 
@@ -105,13 +103,8 @@ export function buildProviderConfiguration(config: GrantLabConfig, wiring: Provi
       idTokenSigningAlgValues: ['RS256', 'ES256'],
     },
     extraClientMetadata: {
-      properties: ['response_modes', 'api_scopes'],
+      properties: ['api_scopes'],
       validator(_ctx, key, value) {
-        if (key === 'response_modes' && value !== undefined) {
-          if (!Array.isArray(value) || value.length === 0 || value.some((mode) => !RESPONSE_MODES.includes(mode))) {
-            throw new errors.InvalidClientMetadata(`response_modes must be a non-empty list of ${RESPONSE_MODES.join(', ')}`);
-          }
-        }
         if (key === 'api_scopes' && value !== undefined && typeof value !== 'string') {
           throw new errors.InvalidClientMetadata('api_scopes must be a space-separated string');
         }
@@ -123,20 +116,8 @@ export function buildProviderConfiguration(config: GrantLabConfig, wiring: Provi
     // RFC 9700 §2.1.1: PKCE for every authorization code flow, public and confidential alike.
     pkce: { required: () => true },
 
-    extraParams: {
-      // RFC 8707 `resource` under the name several hosted providers use; read by defaultResource.
-      audience: null,
-      // A client registered with `response_modes` may use only those; the first is its default.
-      async response_mode(ctx: KoaContextWithOIDC, value: string | undefined, client: ClientLike) {
-        const allowed = client?.response_modes;
-        if (!Array.isArray(allowed)) return;
-        if (value === undefined) {
-          ctx.oidc.params!.response_mode = allowed[0];
-        } else if (!allowed.includes(value)) {
-          throw new errors.InvalidRequest(`response_mode must be one of: ${allowed.join(', ')}`);
-        }
-      },
-    } as unknown as Configuration['extraParams'],
+    // RFC 8707 `resource` under the name several hosted providers use; read by defaultResource.
+    extraParams: ['audience'],
 
     routes: ROUTES,
     interactions: {

@@ -20,7 +20,7 @@ export const SECRETS: Record<string, string> = {
 
 export async function startTestServer(overrides: ConfigOverrides = {}): Promise<TestServer> {
   const dataDir = overrides.dataDir ?? await mkdtemp(join(tmpdir(), 'grant-lab-test-'));
-  const running = await startGrantLab({ logLevel: 'silent', dataDir, ...overrides }, { env: {} });
+  const running = await startGrantLab({ port: 0, logLevel: 'silent', dataDir, ...overrides }, { env: {} });
   return {
     ...running,
     dataDir,

@@ -1,0 +1,134 @@
+// Flow: authorization-code (RFC 6749 §4.1 with PKCE, RFC 9700), client web-app.
+import * as client from 'openid-client';
+import { decodeJwt } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BrowserlessUser, callbackParams } from '../support/browserless-user.ts';
+import { authorizationRequest, callApi, exchangeCode } from '../support/flows.ts';
+import { startTestServer, type TestServer } from '../support/grant-lab.ts';
+import { oauthError } from '../support/oauth-error.ts';
+
+let server: TestServer;
+let api: string;
+const redirectUri = 'http://localhost:4001/callback';
+
+beforeAll(async () => {
+  server = await startTestServer();
+  api = `${server.issuer}/api`;
+});
+afterAll(() => server.close());
+
+async function signedInCallback(parameters: Record<string, string> = {}) {
+  const config = await server.clientConfig('web-app');
+  const request = await authorizationRequest(config, redirectUri, { resource: api, ...parameters });
+  const landing = await new BrowserlessUser(server.issuer).authorize(request.url);
+  if (landing.kind !== 'redirect') throw new Error(`expected a redirect, got ${landing.kind}`);
+  return { config, request, callback: landing.url };
+}
+
+describe('authorization code (web-app)', () => {
+  it('signs alice in, asks consent, and exchanges the code for ID, access and refresh tokens that work', async () => {
+    const { config, request, callback } = await signedInCallback();
+    // RFC 9207: the authorization response names its issuer.
+    expect(callback.searchParams.get('iss')).toBe(server.issuer);
+
+    const tokens = await exchangeCode(config, request, callback, { resource: api });
+    expect(tokens.claims()).toMatchObject({ iss: server.issuer, sub: 'alice', aud: 'web-app', nonce: request.nonce });
+    expect(tokens.refresh_token).toBeTruthy();
+    expect(decodeJwt(tokens.access_token)).toMatchObject({ aud: api, sub: 'alice', client_id: 'web-app', scope: 'read:reports' });
+
+    const me = await callApi(server.issuer, '/me', tokens.access_token);
+    expect(me.status).toBe(200);
+    expect(await me.json()).toMatchObject({ sub: 'alice', client_id: 'web-app' });
+    expect((await callApi(server.issuer, '/reports', tokens.access_token)).status).toBe(200);
+  });
+
+  it('gives a userinfo token when the token request names no API, and userinfo returns the profile', async () => {
+    const { config, request, callback } = await signedInCallback();
+    const tokens = await exchangeCode(config, request, callback);
+    const userinfo = await client.fetchUserInfo(config, tokens.access_token, 'alice');
+    expect(userinfo).toMatchObject({ sub: 'alice', name: 'Alice Liddell', email: 'alice@example.com', email_verified: true });
+  });
+
+  it('shows a consent page naming the client and each scope in plain words', async () => {
+    const config = await server.clientConfig('web-app');
+    const request = await authorizationRequest(config, redirectUri, { resource: api });
+    const user = new BrowserlessUser(server.issuer);
+    const consent = await user.signIn(await user.navigate(request.url), 'alice', 'wonderland');
+    expect(consent.kind).toBe('page');
+    if (consent.kind !== 'page') return;
+    expect(consent.html).toContain('Reports web app (web-app)');
+    for (const text of ['Confirm who you are', 'See your name', 'See your email address', 'Read your reports in the demo API']) {
+      expect(consent.html).toContain(text);
+    }
+    expect(consent.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('returns access_denied to the client when the user denies consent', async () => {
+    const config = await server.clientConfig('web-app');
+    const request = await authorizationRequest(config, redirectUri, { resource: api });
+    const landing = await new BrowserlessUser(server.issuer).authorize(request.url, { decision: 'deny' });
+    const params = callbackParams(landing);
+    expect(params.get('error')).toBe('access_denied');
+    expect(params.get('state')).toBe(request.state);
+    expect(params.get('iss')).toBe(server.issuer);
+  });
+
+  it('rejects the code exchange with a wrong client secret', async () => {
+    const { request, callback } = await signedInCallback();
+    const wrong = await server.clientConfig('web-app', 'not-the-secret');
+    expect(await oauthError(exchangeCode(wrong, request, callback))).toMatchObject({ status: 401, error: 'invalid_client' });
+  });
+
+  it('shows an error page, and does not redirect, for an unregistered redirect URI', async () => {
+    const config = await server.clientConfig('web-app');
+    const request = await authorizationRequest(config, 'https://attacker.example/callback');
+    const landing = await new BrowserlessUser(server.issuer).navigate(request.url);
+    expect(landing.kind).toBe('page');
+    if (landing.kind !== 'page') return;
+    expect(landing.status).toBe(400);
+    expect(landing.headers.get('location')).toBeNull();
+    expect(landing.html).toContain('invalid_redirect_uri');
+    expect(landing.html).not.toContain('attacker.example');
+  });
+
+  it('requires PKCE: an authorization request without a code challenge is refused', async () => {
+    const config = await server.clientConfig('web-app');
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: redirectUri, scope: 'openid', state: client.randomState(), nonce: client.randomNonce(),
+    });
+    const params = callbackParams(await new BrowserlessUser(server.issuer).navigate(url));
+    expect(params.get('error')).toBe('invalid_request');
+    expect(params.get('error_description')).toMatch(/PKCE/);
+  });
+
+  it('rejects a wrong PKCE code verifier', async () => {
+    const { config, request, callback } = await signedInCallback();
+    const wrongVerifier = { ...request, codeVerifier: client.randomPKCECodeVerifier() };
+    expect(await oauthError(exchangeCode(config, wrongVerifier, callback))).toMatchObject({ status: 400, error: 'invalid_grant' });
+  });
+
+  it('rejects a reused code, and the tokens the code issued stop working', async () => {
+    const { config, request, callback } = await signedInCallback();
+    const tokens = await exchangeCode(config, request, callback, { resource: api });
+    expect((await callApi(server.issuer, '/reports', tokens.access_token)).status).toBe(200);
+
+    // RFC 6749 §4.1.2 and RFC 9700 §4.2.4: a second use of the code is refused, and revokes
+    // what the first use issued.
+    expect(await oauthError(exchangeCode(config, request, callback, { resource: api })))
+      .toMatchObject({ status: 400, error: 'invalid_grant' });
+
+    const afterReplay = await callApi(server.issuer, '/reports', tokens.access_token);
+    expect(afterReplay.status).toBe(401);
+    expect(afterReplay.headers.get('www-authenticate')).toMatch(/error="invalid_token".*revoked/);
+    expect(await oauthError(client.refreshTokenGrant(config, tokens.refresh_token!, { resource: api })))
+      .toMatchObject({ status: 400, error: 'invalid_grant' });
+  });
+
+  it('refreshes with the refresh token and the new access token works', async () => {
+    const { config, request, callback } = await signedInCallback();
+    const tokens = await exchangeCode(config, request, callback, { resource: api });
+    const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!, { resource: api });
+    expect(refreshed.access_token).not.toBe(tokens.access_token);
+    expect((await callApi(server.issuer, '/reports', refreshed.access_token)).status).toBe(200);
+  });
+});
