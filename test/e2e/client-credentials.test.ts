@@ -33,7 +33,7 @@ describe('client credentials (m2m-cron)', () => {
 
     const response = await callApi('/reports', tokens.access_token);
     expect(response.status).toBe(200);
-    expect((await response.json()).reports.length).toBeGreaterThan(0);
+    expect(((await response.json()) as { reports: unknown[] }).reports.length).toBeGreaterThan(0);
   });
 
   it('accepts `audience` as an alias of `resource`', async () => {

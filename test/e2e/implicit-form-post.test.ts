@@ -60,7 +60,7 @@ describe('implicit with form post (login-only)', () => {
 
   it('refuses to put the ID token in the URL fragment, the default response mode of id_token', async () => {
     const config = await loginOnly();
-    for (const mode of [{ response_mode: 'fragment' }, {}]) {
+    for (const mode of [{ response_mode: 'fragment' }, {}] as Record<string, string>[]) {
       const url = client.buildAuthorizationUrl(config, {
         redirect_uri: redirectUri, scope: 'openid', nonce: client.randomNonce(), state: client.randomState(), ...mode,
       });

@@ -64,7 +64,7 @@ describe('password grant (trusted-app)', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${btoa('trusted-app:trusted-app-secret')}` },
       body: new URLSearchParams({ grant_type: 'password', username: 'alice', password: 'wonderland', scope: 'read:reports write:reports' }),
     });
-    const body = await response.json();
+    const body = await response.json() as { scope: string };
     // write:reports is not among trusted-app's scopes: narrowed, as RFC 6749 §3.3 allows.
     expect(body.scope).toBe('read:reports');
   });
