@@ -55,6 +55,9 @@ export async function buildApp(config: GrantLabConfig, options: BuildOptions = {
     // Our own JSON and form bodies are small; the engine limits its own.
     bodyLimit: 64 * 1024,
     routerOptions: { maxParamLength: 200 },
+    // Validation means rejecting what does not match: no coercing 5 into "5", no silently
+    // dropping unknown properties.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
   });
 
   const keys = await loadKeyMaterial(config);

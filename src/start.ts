@@ -66,7 +66,12 @@ export async function startGrantLab(
     issuer: config.issuer,
     url: `http://${host}:${address.port}`,
     close: async () => {
+      // Fastify closes only servers it started listening itself; this one is ours to close.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
       await app.close();
+      server.closeAllConnections();
+      await closed;
     },
   };
 }

@@ -38,17 +38,17 @@ export async function demoApi(app: FastifyInstance, { api, verifier }: DemoApiOp
   const realm = api.identifier;
 
   // Bearer tokens, not cookies, authorize these calls, so any origin may make them (CORS).
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', async (_request, reply) => {
     reply.header('access-control-allow-origin', '*');
     reply.header('access-control-expose-headers', 'WWW-Authenticate');
     reply.header('cache-control', 'no-store');
-    if (request.method === 'OPTIONS') {
-      reply.header('access-control-allow-methods', 'GET, POST');
-      reply.header('access-control-allow-headers', 'Authorization, Content-Type');
-      reply.header('access-control-max-age', '600');
-      return reply.code(204).send();
-    }
   });
+  app.options(`${DEMO_API_PATH}/*`, async (_request, reply) => reply
+    .header('access-control-allow-methods', 'GET, POST')
+    .header('access-control-allow-headers', 'Authorization, Content-Type')
+    .header('access-control-max-age', '600')
+    .code(204)
+    .send());
 
   app.setErrorHandler(async (error: Error & { statusCode?: number }, request, reply) => {
     if (error instanceof BearerTokenError) {

@@ -135,8 +135,13 @@ export function buildProviderConfiguration(config: GrantLabConfig, wiring: Provi
       },
       revocation: {
         enabled: true,
-        // RFC 7009 §2.1: a client may revoke only the tokens issued to it.
-        allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
+        // RFC 7009 §2.1: a client may revoke only the tokens issued to it, and is told when it
+        // tried another's. A public client learns nothing (§2.2: a 200 either way).
+        allowedPolicy: async (_ctx, client, token) => {
+          if (token.clientId === client.clientId) return true;
+          if (isPublic(client)) return false;
+          throw new errors.InvalidRequest('client is not authorized to revoke the presented token');
+        },
       },
       rpInitiatedLogout: {
         enabled: true,

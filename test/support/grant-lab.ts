@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as client from 'openid-client';
+import type { BuildOptions } from '../../src/app.ts';
 import type { ConfigOverrides } from '../../src/config/index.ts';
 import { type RunningGrantLab, startGrantLab } from '../../src/start.ts';
 
@@ -18,9 +19,12 @@ export const SECRETS: Record<string, string> = {
   'trusted-app': 'trusted-app-secret',
 };
 
-export async function startTestServer(overrides: ConfigOverrides = {}): Promise<TestServer> {
+export async function startTestServer(
+  overrides: ConfigOverrides = {},
+  { env = {}, ...buildOptions }: BuildOptions & { env?: NodeJS.ProcessEnv } = {},
+): Promise<TestServer> {
   const dataDir = overrides.dataDir ?? await mkdtemp(join(tmpdir(), 'grant-lab-test-'));
-  const running = await startGrantLab({ port: 0, logLevel: 'silent', dataDir, ...overrides }, { env: {} });
+  const running = await startGrantLab({ port: 0, logLevel: 'silent', dataDir, ...overrides }, { env, ...buildOptions });
   return {
     ...running,
     dataDir,

@@ -1,0 +1,51 @@
+// Logs are for people watching the server: one line per request, and never a password, a
+// client secret, an authorization code or a token.
+import { Writable } from 'node:stream';
+import * as client from 'openid-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BrowserlessUser } from '../support/browserless-user.ts';
+import { authorizationRequest, exchangeCode } from '../support/flows.ts';
+import { startTestServer, type TestServer } from '../support/grant-lab.ts';
+
+let server: TestServer;
+let logs = '';
+
+beforeAll(async () => {
+  const logStream = new Writable({ write(chunk, _encoding, done) { logs += chunk; done(); } });
+  server = await startTestServer({ logLevel: 'debug', logFormat: 'json' }, { logStream });
+});
+afterAll(() => server.close());
+
+describe('logs', () => {
+  it('record each request by method, path and status, and no secret of any kind', async () => {
+    const secrets: string[] = ['wonderland', 'builder', 'web-app-secret', 'm2m-cron-secret', 'trusted-app-secret'];
+
+    const cc = await client.clientCredentialsGrant(await server.clientConfig('m2m-cron'), { scope: 'read:reports' });
+    secrets.push(cc.access_token);
+
+    const pw = await client.genericGrantRequest(await server.clientConfig('trusted-app'), 'password', {
+      username: 'bob', password: 'builder', scope: 'openid read:reports',
+    });
+    secrets.push(pw.access_token, pw.refresh_token!, pw.id_token!);
+    await client.genericGrantRequest(await server.clientConfig('trusted-app'), 'password', {
+      username: 'bob', password: 'wrong-password-in-logs?',
+    }).catch(() => undefined);
+    secrets.push('wrong-password-in-logs?');
+
+    const config = await server.clientConfig('web-app');
+    const request = await authorizationRequest(config, 'http://localhost:4001/callback');
+    const user = new BrowserlessUser(server.issuer);
+    const landing = await user.authorize(request.url);
+    const callback = (landing as { url: URL }).url;
+    secrets.push(callback.searchParams.get('code')!, request.codeVerifier);
+    const tokens = await exchangeCode(config, request, callback);
+    secrets.push(tokens.access_token, tokens.refresh_token!, tokens.id_token!);
+    await user.navigate(client.buildEndSessionUrl(config, { id_token_hint: tokens.id_token! }));
+
+    expect(logs).toMatch(/"method":"POST","path":"\/token","status":200/);
+    expect(logs).toMatch(/"path":"\/interaction\/[^"]+\/login"/);
+    for (const secret of secrets) {
+      expect(logs.includes(secret), `log contains ${secret.slice(0, 12)}…`).toBe(false);
+    }
+  });
+});

@@ -1,0 +1,74 @@
+// What every page sends: a CSP that forbids framing and foreign scripts, no caching of one-time
+// pages, labelled forms; and the engine's own pages rendered in the same style.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as client from 'openid-client';
+import { BrowserlessUser } from '../support/browserless-user.ts';
+import { authorizationRequest } from '../support/flows.ts';
+import { startTestServer, type TestServer } from '../support/grant-lab.ts';
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.close());
+
+function expectProtectiveHeaders(headers: Headers, what: string) {
+  const csp = headers.get('content-security-policy') ?? '';
+  expect(csp, what).toContain("frame-ancestors 'none'");
+  expect(csp, what).toContain("default-src 'none'");
+  expect(csp, what).not.toMatch(/script-src[^;]*'unsafe-inline'/);
+  expect(headers.get('x-frame-options'), what).toBe('DENY');
+  expect(headers.get('x-content-type-options'), what).toBe('nosniff');
+}
+
+describe('pages', () => {
+  it('the login page: labelled fields, no caching, no framing', async () => {
+    const config = await server.clientConfig('web-app');
+    const request = await authorizationRequest(config, 'http://localhost:4001/callback');
+    const page = await new BrowserlessUser(server.issuer).navigate(request.url);
+    if (page.kind !== 'page') throw new Error('expected the login page');
+    expectProtectiveHeaders(page.headers, 'login');
+    expect(page.headers.get('cache-control')).toBe('no-store');
+    expect(page.html).toMatch(/<label for="username">/);
+    expect(page.html).toMatch(/<input id="username" name="username" type="text" autocomplete="username"/);
+    expect(page.html).toMatch(/<label for="password">/);
+    expect(page.html).toMatch(/<input id="password" name="password" type="password" autocomplete="current-password"/);
+    expect(page.html).toContain('Reports web app (web-app)');
+  });
+
+  it('the consent, logout, error, index and not-found pages, and the engine\'s own', async () => {
+    const user = new BrowserlessUser(server.issuer);
+    const config = await server.clientConfig('web-app');
+    const request = await authorizationRequest(config, 'http://localhost:4001/callback');
+    const consent = await user.signIn(await user.navigate(request.url), 'alice', 'wonderland');
+    const pages = {
+      consent,
+      index: await user.navigate(`${server.issuer}/`),
+      notFound: await user.navigate(`${server.issuer}/no-such-page`),
+      engineError: await user.navigate(`${server.issuer}/authorize?client_id=nobody`),
+      logout: await user.navigate(client.buildEndSessionUrl(config, { client_id: 'web-app' })),
+    };
+    for (const [name, page] of Object.entries(pages)) {
+      if (page.kind !== 'page') throw new Error(`${name}: expected a page, got ${page.kind}`);
+      expectProtectiveHeaders(page.headers, name);
+      expect(page.html, name).toContain('<link rel="stylesheet" href="/public/styles.css">');
+    }
+    expect((pages.notFound as { status: number }).status).toBe(404);
+  });
+
+  it('the stylesheet and the discovery document carry the same headers', async () => {
+    for (const path of ['/public/styles.css', '/.well-known/openid-configuration', '/jwks']) {
+      const response = await fetch(`${server.issuer}${path}`);
+      expect(response.status).toBe(200);
+      expectProtectiveHeaders(response.headers, path);
+    }
+  });
+
+  it('the index lists the endpoints from the issuer, the clients and the demo users', async () => {
+    const html = await (await fetch(`${server.issuer}/`)).text();
+    for (const text of [`${server.issuer}/token`, `${server.issuer}/.well-known/openid-configuration`, 'm2m-cron', 'login-only', 'wonderland']) {
+      expect(html).toContain(text);
+    }
+  });
+});
