@@ -46,7 +46,8 @@ export async function submitLogin(
     });
   }
   if (result.outcome !== 'success') {
-    reply.code(401);
+    // 400, not 401: a 401 would need a WWW-Authenticate challenge, and this is a form.
+    reply.code(400);
     return renderLogin(deps, interaction, reply, { username, error: 'The username or password is incorrect.' });
   }
 

@@ -1,0 +1,78 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Accounts } from '../../src/accounts/index.ts';
+import { hashPassword, parseArgon2idHash, verifyPassword } from '../../src/accounts/passwords.ts';
+import { SignInThrottle } from '../../src/accounts/throttle.ts';
+import { demoUsers } from '../../src/config/contract.ts';
+
+const settings = { windowSeconds: 60, maxFailuresPerUser: 3, maxFailuresPerAddress: 5, lockoutSeconds: 30 };
+const closers: { close(): void }[] = [];
+afterEach(() => closers.splice(0).forEach((item) => item.close()));
+
+describe('passwords', () => {
+  it('hash with argon2id as a PHC string and verify', async () => {
+    const hash = await hashPassword('correct horse');
+    expect(hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(await verifyPassword('correct horse', hash)).toBe(true);
+    expect(await verifyPassword('correct horsf', hash)).toBe(false);
+  });
+
+  it('verify the contract users\' stored hashes', async () => {
+    expect(await verifyPassword('wonderland', demoUsers[0]!.passwordHash)).toBe(true);
+    expect(await verifyPassword('builder', demoUsers[1]!.passwordHash)).toBe(true);
+  });
+
+  it('refuse malformed hashes and hashes whose cost could exhaust the machine', () => {
+    expect(parseArgon2idHash('$argon2i$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA')).toBeUndefined();
+    expect(parseArgon2idHash('$argon2id$v=19$m=99999999,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA')).toBeUndefined();
+    expect(parseArgon2idHash('plaintext')).toBeUndefined();
+  });
+});
+
+describe('sign-in throttle', () => {
+  it('locks a username after repeated failures, whatever its case, then lets it try again', () => {
+    let now = 0;
+    const throttle = new SignInThrottle(settings, () => now);
+    closers.push(throttle);
+    for (let i = 0; i < 3; i += 1) throttle.recordFailure('Alice', '10.0.0.1');
+    expect(throttle.retryAfter('alice', '10.0.0.2')).toBe(30);
+    now += 31_000;
+    expect(throttle.retryAfter('alice', '10.0.0.2')).toBe(0);
+  });
+
+  it('locks an address trying many usernames', () => {
+    const throttle = new SignInThrottle(settings, () => 0);
+    closers.push(throttle);
+    for (const name of ['a', 'b', 'c', 'd', 'e']) throttle.recordFailure(name, '10.0.0.9');
+    expect(throttle.retryAfter('someone-else', '10.0.0.9')).toBeGreaterThan(0);
+    expect(throttle.retryAfter('someone-else', '10.0.0.10')).toBe(0);
+  });
+
+  it('forgets old failures once the window passes, and a success clears the user', () => {
+    let now = 0;
+    const throttle = new SignInThrottle(settings, () => now);
+    closers.push(throttle);
+    throttle.recordFailure('bob', '1'); throttle.recordFailure('bob', '1');
+    now += 61_000;
+    throttle.recordFailure('bob', '1');
+    expect(throttle.retryAfter('bob', '2')).toBe(0);
+    throttle.recordFailure('bob', '1');
+    throttle.recordSuccess('bob');
+    throttle.recordFailure('bob', '1');
+    expect(throttle.retryAfter('bob', '2')).toBe(0);
+  });
+});
+
+describe('accounts', () => {
+  it('answer an unknown user exactly like a wrong password, and count both', async () => {
+    const accounts = new Accounts(demoUsers, settings);
+    closers.push(accounts);
+    expect(await accounts.signIn('alice', 'wonderland', '1')).toMatchObject({ outcome: 'success' });
+    expect(await accounts.signIn('ALICE', 'wonderland', '1')).toMatchObject({ outcome: 'success' });
+    expect(await accounts.signIn('alice', 'nope', '1')).toEqual({ outcome: 'invalid_credentials' });
+    expect(await accounts.signIn('nobody', 'nope', '1')).toEqual({ outcome: 'invalid_credentials' });
+    expect(await accounts.signIn('nobody', 'x', '1')).toEqual({ outcome: 'invalid_credentials' });
+    expect(await accounts.signIn('nobody', 'y', '1')).toEqual({ outcome: 'invalid_credentials' });
+    // Third failure for "nobody": the next attempt, even with any password, waits.
+    expect(await accounts.signIn('nobody', 'x', '1')).toMatchObject({ outcome: 'throttled' });
+  });
+});
