@@ -54,7 +54,7 @@ describe.skipIf(browserMissing)('sign-in pages in Chromium', () => {
     const request = await authorizationRequest(config, 'http://localhost:4001/callback', { resource: `${server.issuer}/api` });
 
     await page.goto(request.url.href);
-    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('username');
+    await expect.poll(() => page.evaluate<string | undefined>('document.activeElement?.id')).toBe('username');
     await screenshot(page, 'login');
 
     expectedStatuses.add(400); // the wrong password, on purpose
@@ -67,13 +67,13 @@ describe.skipIf(browserMissing)('sign-in pages in Chromium', () => {
     await screenshot(page, 'login-error');
 
     // The username is kept and focus moves to the password.
-    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('password');
+    await expect.poll(() => page.evaluate<string | undefined>('document.activeElement?.id')).toBe('password');
     await page.keyboard.type('wonderland');
     await page.keyboard.press('Enter');
 
     await page.getByRole('heading', { name: 'Allow access?' }).waitFor();
     await screenshot(page, 'consent');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Allow');
+    expect(await page.evaluate<string | undefined>('document.activeElement?.textContent')).toBe('Allow');
     await page.keyboard.press('Enter');
 
     const { url } = await arrival();
@@ -108,7 +108,7 @@ describe.skipIf(browserMissing)('sign-in pages in Chromium', () => {
     const request = await authorizationRequest(config, 'http://localhost:4002/callback');
     await page.goto(request.url.href);
     await page.getByLabel('Username').waitFor();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+    const overflow = await page.evaluate<boolean>('document.documentElement.scrollWidth > window.innerWidth');
     expect(overflow).toBe(false);
     await screenshot(page, 'login-phone');
   });
