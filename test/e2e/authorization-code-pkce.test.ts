@@ -1,26 +1,19 @@
 // Flow: authorization-code-pkce (RFC 7636, RFC 8252 for native apps), clients spa and native-app.
 import * as client from 'openid-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BrowserlessUser, callbackParams } from '../support/browserless-user.ts';
 import { authorizationRequest, callApi, exchangeCode } from '../support/flows.ts';
-import { startTestServer, type TestServer } from '../support/grant-lab.ts';
+import { grantLabForThisFile } from '../support/grant-lab.ts';
 import { oauthError } from '../support/oauth-error.ts';
 
-let server: TestServer;
-let api: string;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  api = `${server.issuer}/api`;
-});
-afterAll(() => server.close());
+const server = grantLabForThisFile();
 
 async function tokensFor(clientId: 'spa' | 'native-app', redirectUri: string) {
   const config = await server.clientConfig(clientId);
-  const request = await authorizationRequest(config, redirectUri, { resource: api, scope: 'openid profile read:reports write:reports' });
+  const request = await authorizationRequest(config, redirectUri, { resource: server.api, scope: 'openid profile read:reports write:reports' });
   const landing = await new BrowserlessUser(server.issuer).authorize(request.url, { username: 'bob', password: 'builder' });
   if (landing.kind !== 'redirect') throw new Error(`expected a redirect, got ${landing.kind}`);
-  const tokens = await exchangeCode(config, request, landing.url, { resource: api });
+  const tokens = await exchangeCode(config, request, landing.url, { resource: server.api });
   return { config, request, callback: landing.url, tokens };
 }
 
@@ -77,16 +70,16 @@ describe('authorization code + PKCE, single-page app (spa)', () => {
   it('rotates the refresh token on every use; reusing a spent one revokes the whole grant', async () => {
     const { config, tokens } = await tokensFor('spa', redirectUri);
     const first = tokens.refresh_token!;
-    const second = await client.refreshTokenGrant(config, first, { resource: api });
+    const second = await client.refreshTokenGrant(config, first, { resource: server.api });
     expect(second.refresh_token).toBeTruthy();
     expect(second.refresh_token).not.toBe(first);
     expect((await callApi(server.issuer, '/reports', second.access_token)).status).toBe(200);
 
     // RFC 9700 §4.14.2: the spent token comes back, so one of the two holders is an attacker.
-    expect(await oauthError(client.refreshTokenGrant(config, first, { resource: api })))
+    expect(await oauthError(client.refreshTokenGrant(config, first, { resource: server.api })))
       .toMatchObject({ status: 400, error: 'invalid_grant' });
 
-    expect(await oauthError(client.refreshTokenGrant(config, second.refresh_token!, { resource: api })))
+    expect(await oauthError(client.refreshTokenGrant(config, second.refresh_token!, { resource: server.api })))
       .toMatchObject({ status: 400, error: 'invalid_grant' });
     expect((await callApi(server.issuer, '/reports', second.access_token)).status).toBe(401);
   });

@@ -1,25 +1,18 @@
 // Flow: authorization-code (RFC 6749 §4.1 with PKCE, RFC 9700), client web-app.
 import * as client from 'openid-client';
 import { decodeJwt } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BrowserlessUser, callbackParams } from '../support/browserless-user.ts';
 import { authorizationRequest, callApi, exchangeCode } from '../support/flows.ts';
-import { startTestServer, type TestServer } from '../support/grant-lab.ts';
+import { grantLabForThisFile } from '../support/grant-lab.ts';
 import { oauthError } from '../support/oauth-error.ts';
 
-let server: TestServer;
-let api: string;
+const server = grantLabForThisFile();
 const redirectUri = 'http://localhost:4001/callback';
-
-beforeAll(async () => {
-  server = await startTestServer();
-  api = `${server.issuer}/api`;
-});
-afterAll(() => server.close());
 
 async function signedInCallback(parameters: Record<string, string> = {}) {
   const config = await server.clientConfig('web-app');
-  const request = await authorizationRequest(config, redirectUri, { resource: api, ...parameters });
+  const request = await authorizationRequest(config, redirectUri, { resource: server.api, ...parameters });
   const landing = await new BrowserlessUser(server.issuer).authorize(request.url);
   if (landing.kind !== 'redirect') throw new Error(`expected a redirect, got ${landing.kind}`);
   return { config, request, callback: landing.url };
@@ -31,10 +24,10 @@ describe('authorization code (web-app)', () => {
     // RFC 9207: the authorization response names its issuer.
     expect(callback.searchParams.get('iss')).toBe(server.issuer);
 
-    const tokens = await exchangeCode(config, request, callback, { resource: api });
+    const tokens = await exchangeCode(config, request, callback, { resource: server.api });
     expect(tokens.claims()).toMatchObject({ iss: server.issuer, sub: 'alice', aud: 'web-app', nonce: request.nonce });
     expect(tokens.refresh_token).toBeTruthy();
-    expect(decodeJwt(tokens.access_token)).toMatchObject({ aud: api, sub: 'alice', client_id: 'web-app', scope: 'read:reports' });
+    expect(decodeJwt(tokens.access_token)).toMatchObject({ aud: server.api, sub: 'alice', client_id: 'web-app', scope: 'read:reports' });
 
     const me = await callApi(server.issuer, '/me', tokens.access_token);
     expect(me.status).toBe(200);
@@ -51,7 +44,7 @@ describe('authorization code (web-app)', () => {
 
   it('shows a consent page naming the client and each scope in plain words', async () => {
     const config = await server.clientConfig('web-app');
-    const request = await authorizationRequest(config, redirectUri, { resource: api });
+    const request = await authorizationRequest(config, redirectUri, { resource: server.api });
     const user = new BrowserlessUser(server.issuer);
     const consent = await user.signIn(await user.navigate(request.url), 'alice', 'wonderland');
     expect(consent.kind).toBe('page');
@@ -65,7 +58,7 @@ describe('authorization code (web-app)', () => {
 
   it('returns access_denied to the client when the user denies consent', async () => {
     const config = await server.clientConfig('web-app');
-    const request = await authorizationRequest(config, redirectUri, { resource: api });
+    const request = await authorizationRequest(config, redirectUri, { resource: server.api });
     const landing = await new BrowserlessUser(server.issuer).authorize(request.url, { decision: 'deny' });
     const params = callbackParams(landing);
     expect(params.get('error')).toBe('access_denied');
@@ -109,25 +102,25 @@ describe('authorization code (web-app)', () => {
 
   it('rejects a reused code, and the tokens the code issued stop working', async () => {
     const { config, request, callback } = await signedInCallback();
-    const tokens = await exchangeCode(config, request, callback, { resource: api });
+    const tokens = await exchangeCode(config, request, callback, { resource: server.api });
     expect((await callApi(server.issuer, '/reports', tokens.access_token)).status).toBe(200);
 
     // RFC 6749 §4.1.2 and RFC 9700 §4.2.4: a second use of the code is refused, and revokes
     // what the first use issued.
-    expect(await oauthError(exchangeCode(config, request, callback, { resource: api })))
+    expect(await oauthError(exchangeCode(config, request, callback, { resource: server.api })))
       .toMatchObject({ status: 400, error: 'invalid_grant' });
 
     const afterReplay = await callApi(server.issuer, '/reports', tokens.access_token);
     expect(afterReplay.status).toBe(401);
     expect(afterReplay.headers.get('www-authenticate')).toMatch(/error="invalid_token".*revoked/);
-    expect(await oauthError(client.refreshTokenGrant(config, tokens.refresh_token!, { resource: api })))
+    expect(await oauthError(client.refreshTokenGrant(config, tokens.refresh_token!, { resource: server.api })))
       .toMatchObject({ status: 400, error: 'invalid_grant' });
   });
 
   it('refreshes with the refresh token and the new access token works', async () => {
     const { config, request, callback } = await signedInCallback();
-    const tokens = await exchangeCode(config, request, callback, { resource: api });
-    const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!, { resource: api });
+    const tokens = await exchangeCode(config, request, callback, { resource: server.api });
+    const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!, { resource: server.api });
     expect(refreshed.access_token).not.toBe(tokens.access_token);
     expect((await callApi(server.issuer, '/reports', refreshed.access_token)).status).toBe(200);
   });

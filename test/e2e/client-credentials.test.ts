@@ -1,26 +1,19 @@
 // Flow: client-credentials (RFC 6749 §4.4), client m2m-cron.
 import * as client from 'openid-client';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/grant-lab.ts';
+import { describe, expect, it } from 'vitest';
+import { grantLabForThisFile } from '../support/grant-lab.ts';
+import { callApi as callIssuerApi } from '../support/flows.ts';
 import { oauthError } from '../support/oauth-error.ts';
 
-let server: TestServer;
-let api: string;
+const server = grantLabForThisFile();
 
-beforeAll(async () => {
-  server = await startTestServer();
-  api = `${server.issuer}/api`;
-});
-afterAll(() => server.close());
-
-const callApi = (path: string, token: string, init: RequestInit = {}) =>
-  fetch(`${server.issuer}/api${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...init.headers as object } });
+const callApi = (path: string, token: string, init?: RequestInit) => callIssuerApi(server.issuer, path, token, init);
 
 describe('client credentials (m2m-cron)', () => {
   it('issues an RFC 9068 JWT access token for the demo API that the API accepts', async () => {
     const config = await server.clientConfig('m2m-cron');
-    const tokens = await client.clientCredentialsGrant(config, { scope: 'read:reports', resource: api });
+    const tokens = await client.clientCredentialsGrant(config, { scope: 'read:reports', resource: server.api });
 
     expect(tokens.token_type.toLowerCase()).toBe('bearer');
     expect(tokens.refresh_token).toBeUndefined();
@@ -28,7 +21,7 @@ describe('client credentials (m2m-cron)', () => {
     const header = decodeProtectedHeader(tokens.access_token);
     expect(header).toMatchObject({ typ: 'at+jwt', alg: 'ES256' });
     expect(decodeJwt(tokens.access_token)).toMatchObject({
-      iss: server.issuer, aud: api, sub: 'm2m-cron', client_id: 'm2m-cron', scope: 'read:reports',
+      iss: server.issuer, aud: server.api, sub: 'm2m-cron', client_id: 'm2m-cron', scope: 'read:reports',
     });
 
     const response = await callApi('/reports', tokens.access_token);
@@ -38,19 +31,19 @@ describe('client credentials (m2m-cron)', () => {
 
   it('accepts `audience` as an alias of `resource`', async () => {
     const config = await server.clientConfig('m2m-cron');
-    const tokens = await client.clientCredentialsGrant(config, { scope: 'read:reports', audience: api });
-    expect(decodeJwt(tokens.access_token).aud).toBe(api);
+    const tokens = await client.clientCredentialsGrant(config, { scope: 'read:reports', audience: server.api });
+    expect(decodeJwt(tokens.access_token).aud).toBe(server.api);
   });
 
   it('picks the demo API from the scope when no resource is named', async () => {
     const config = await server.clientConfig('m2m-cron');
     const tokens = await client.clientCredentialsGrant(config, { scope: 'read:reports' });
-    expect(decodeJwt(tokens.access_token).aud).toBe(api);
+    expect(decodeJwt(tokens.access_token).aud).toBe(server.api);
   });
 
   it('grants only the scopes the client is allowed, and the API enforces them', async () => {
     const config = await server.clientConfig('m2m-cron');
-    const tokens = await client.clientCredentialsGrant(config, { scope: 'read:reports write:reports', resource: api });
+    const tokens = await client.clientCredentialsGrant(config, { scope: 'read:reports write:reports', resource: server.api });
     expect(tokens.scope).toBe('read:reports');
 
     const response = await callApi('/reports', tokens.access_token, {
@@ -62,7 +55,7 @@ describe('client credentials (m2m-cron)', () => {
 
   it('is refused at the user-only endpoint with 403', async () => {
     const config = await server.clientConfig('m2m-cron');
-    const tokens = await client.clientCredentialsGrant(config, { scope: 'read:reports', resource: api });
+    const tokens = await client.clientCredentialsGrant(config, { scope: 'read:reports', resource: server.api });
     const response = await callApi('/me', tokens.access_token);
     expect(response.status).toBe(403);
     expect(response.headers.get('www-authenticate')).toMatch(/^Bearer .*error="insufficient_scope"/);

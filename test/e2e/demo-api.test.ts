@@ -4,27 +4,23 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as client from 'openid-client';
 import { importJWK, type JWK, SignJWT, decodeJwt } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { callApi } from '../support/flows.ts';
-import { startTestServer, type TestServer } from '../support/grant-lab.ts';
+import { grantLabForThisFile } from '../support/grant-lab.ts';
 
-let server: TestServer;
-let api: string;
+const server = grantLabForThisFile();
 let signingKey: { key: CryptoKey | Uint8Array; kid: string };
 
 beforeAll(async () => {
-  server = await startTestServer();
-  api = `${server.issuer}/api`;
   const jwks = JSON.parse(await readFile(join(server.dataDir, 'jwks.json'), 'utf8')) as { keys: JWK[] };
   const es256 = jwks.keys.find((jwk) => jwk.kty === 'EC')!;
   signingKey = { key: await importJWK(es256, 'ES256'), kid: es256.kid! };
 });
-afterAll(() => server.close());
 
 async function forge(claims: Record<string, unknown>, header: Record<string, unknown> = {}) {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({
-    iss: server.issuer, aud: api, sub: 'm2m-cron', client_id: 'm2m-cron', scope: 'read:reports',
+    iss: server.issuer, aud: server.api, sub: 'm2m-cron', client_id: 'm2m-cron', scope: 'read:reports',
     jti: crypto.randomUUID(), iat: now - 60, exp: now + 300, ...claims,
   })
     .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: signingKey.kid, ...header })
@@ -34,7 +30,7 @@ async function forge(claims: Record<string, unknown>, header: Record<string, unk
 async function expectInvalidToken(token: string, description: RegExp) {
   const response = await callApi(server.issuer, '/reports', token);
   expect(response.status).toBe(401);
-  expect(response.headers.get('www-authenticate')).toMatch(new RegExp(`^Bearer realm="${api}", error="invalid_token"`));
+  expect(response.headers.get('www-authenticate')).toMatch(new RegExp(`^Bearer realm="${server.api}", error="invalid_token"`));
   expect(((await response.json()) as { error_description: string }).error_description).toMatch(description);
 }
 
@@ -44,9 +40,9 @@ describe('demo API', () => {
   });
 
   it('asks for a token, without an error code, when none is sent (RFC 6750 §3.1)', async () => {
-    const response = await fetch(`${api}/reports`);
+    const response = await fetch(`${server.api}/reports`);
     expect(response.status).toBe(401);
-    expect(response.headers.get('www-authenticate')).toBe(`Bearer realm="${api}"`);
+    expect(response.headers.get('www-authenticate')).toBe(`Bearer realm="${server.api}"`);
   });
 
   it('rejects an expired token', async () => {
@@ -81,10 +77,10 @@ describe('demo API', () => {
   });
 
   it('refuses tokens in the URL and malformed Authorization headers with invalid_request', async () => {
-    const inQuery = await fetch(`${api}/reports?access_token=${await forge({})}`);
+    const inQuery = await fetch(`${server.api}/reports?access_token=${await forge({})}`);
     expect(inQuery.status).toBe(400);
     expect(inQuery.headers.get('www-authenticate')).toMatch(/error="invalid_request"/);
-    const basic = await fetch(`${api}/reports`, { headers: { authorization: 'Basic Zm9vOmJhcg==' } });
+    const basic = await fetch(`${server.api}/reports`, { headers: { authorization: 'Basic Zm9vOmJhcg==' } });
     expect(basic.status).toBe(400);
   });
 
@@ -101,7 +97,7 @@ describe('demo API', () => {
   });
 
   it('answers browsers\' CORS preflight for bearer calls from any origin', async () => {
-    const response = await fetch(`${api}/reports`, {
+    const response = await fetch(`${server.api}/reports`, {
       method: 'OPTIONS',
       headers: { origin: 'http://localhost:4002', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
     });

@@ -2,17 +2,12 @@
 // in the protocol's own format, never a 500, never a crash, and nothing stored is lost.
 import { connect } from 'node:net';
 import * as client from 'openid-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BrowserlessUser } from '../support/browserless-user.ts';
 import { authorizationRequest } from '../support/flows.ts';
-import { startTestServer, type TestServer } from '../support/grant-lab.ts';
+import { grantLabForThisFile } from '../support/grant-lab.ts';
 
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(() => server.close());
+const server = grantLabForThisFile();
 
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 const post = (path: string, body: string, headers: Record<string, string> = {}) =>

@@ -1,16 +1,11 @@
 // Flow: implicit-form-post (OIDC Core §3.2 with the Form Post Response Mode), client login-only.
 import * as client from 'openid-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BrowserlessUser, callbackParams, type Landing } from '../support/browserless-user.ts';
-import { startTestServer, type TestServer } from '../support/grant-lab.ts';
+import { grantLabForThisFile } from '../support/grant-lab.ts';
 
-let server: TestServer;
+const server = grantLabForThisFile();
 const redirectUri = 'http://localhost:4003/callback';
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(() => server.close());
 
 async function loginOnly() {
   const config = await server.clientConfig('login-only');

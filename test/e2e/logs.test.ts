@@ -2,19 +2,14 @@
 // client secret, an authorization code or a token.
 import { Writable } from 'node:stream';
 import * as client from 'openid-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BrowserlessUser } from '../support/browserless-user.ts';
 import { authorizationRequest, exchangeCode } from '../support/flows.ts';
-import { startTestServer, type TestServer } from '../support/grant-lab.ts';
+import { grantLabForThisFile } from '../support/grant-lab.ts';
 
-let server: TestServer;
 let logs = '';
-
-beforeAll(async () => {
-  const logStream = new Writable({ write(chunk, _encoding, done) { logs += chunk; done(); } });
-  server = await startTestServer({ logLevel: 'debug', logFormat: 'json' }, { logStream });
-});
-afterAll(() => server.close());
+const logStream = new Writable({ write(chunk, _encoding, done) { logs += chunk; done(); } });
+const server = grantLabForThisFile({ logLevel: 'debug', logFormat: 'json' }, { logStream });
 
 describe('logs', () => {
   it('record each request by method, path and status, and no secret of any kind', async () => {

@@ -1,17 +1,12 @@
 // What every page sends: a CSP that forbids framing and foreign scripts, no caching of one-time
 // pages, labelled forms; and the engine's own pages rendered in the same style.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as client from 'openid-client';
 import { BrowserlessUser } from '../support/browserless-user.ts';
 import { authorizationRequest } from '../support/flows.ts';
-import { startTestServer, type TestServer } from '../support/grant-lab.ts';
+import { grantLabForThisFile } from '../support/grant-lab.ts';
 
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(() => server.close());
+const server = grantLabForThisFile();
 
 function expectProtectiveHeaders(headers: Headers, what: string) {
   const csp = headers.get('content-security-policy') ?? '';

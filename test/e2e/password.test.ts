@@ -1,21 +1,14 @@
 // Flow: password (Resource Owner Password Credentials, RFC 6749 §4.3), client trusted-app.
 import * as client from 'openid-client';
 import { decodeJwt } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { callApi } from '../support/flows.ts';
-import { startTestServer, type TestServer } from '../support/grant-lab.ts';
+import { grantLabForThisFile } from '../support/grant-lab.ts';
 import { oauthError } from '../support/oauth-error.ts';
 
-let server: TestServer;
-let api: string;
-
-beforeAll(async () => {
-  server = await startTestServer({
+const server = grantLabForThisFile({
     throttle: { windowSeconds: 600, maxFailuresPerUser: 3, maxFailuresPerAddress: 8, lockoutSeconds: 120 },
   });
-  api = `${server.issuer}/api`;
-});
-afterAll(() => server.close());
 
 const passwordGrant = async (parameters: Record<string, string>, clientId = 'trusted-app') =>
   client.genericGrantRequest(await server.clientConfig(clientId), 'password', parameters);
@@ -23,7 +16,7 @@ const passwordGrant = async (parameters: Record<string, string>, clientId = 'tru
 describe('password grant (trusted-app)', () => {
   it('exchanges alice\'s username and password for tokens the API accepts', async () => {
     const tokens = await passwordGrant({ username: 'alice', password: 'wonderland', scope: 'openid profile read:reports' });
-    expect(decodeJwt(tokens.access_token)).toMatchObject({ aud: api, sub: 'alice', client_id: 'trusted-app', scope: 'read:reports' });
+    expect(decodeJwt(tokens.access_token)).toMatchObject({ aud: server.api, sub: 'alice', client_id: 'trusted-app', scope: 'read:reports' });
     expect(tokens.refresh_token).toBeTruthy();
     // The access token is for the API, so the ID token carries the profile itself; amr says how.
     expect(decodeJwt(tokens.id_token!)).toMatchObject({
@@ -42,7 +35,7 @@ describe('password grant (trusted-app)', () => {
     const config = await server.clientConfig('trusted-app');
     const tokens = await passwordGrant({ username: 'bob', password: 'builder', scope: 'read:reports' });
     const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
-    expect(decodeJwt(refreshed.access_token)).toMatchObject({ sub: 'bob', aud: api });
+    expect(decodeJwt(refreshed.access_token)).toMatchObject({ sub: 'bob', aud: server.api });
     expect((await callApi(server.issuer, '/reports', refreshed.access_token)).status).toBe(200);
   });
 

@@ -1,25 +1,18 @@
 // After a grant: userinfo, introspection (RFC 7662), revocation (RFC 7009) and RP-initiated
 // logout (OpenID Connect RP-Initiated Logout 1.0).
 import * as client from 'openid-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BrowserlessUser, callbackParams, isLoginPage } from '../support/browserless-user.ts';
 import { authorizationRequest, callApi, exchangeCode } from '../support/flows.ts';
-import { startTestServer, type TestServer } from '../support/grant-lab.ts';
+import { grantLabForThisFile } from '../support/grant-lab.ts';
 import { oauthError } from '../support/oauth-error.ts';
 
-let server: TestServer;
-let api: string;
+const server = grantLabForThisFile();
 const redirectUri = 'http://localhost:4001/callback';
-
-beforeAll(async () => {
-  server = await startTestServer();
-  api = `${server.issuer}/api`;
-});
-afterAll(() => server.close());
 
 async function webAppSession(tokenParameters: Record<string, string> = {}) {
   const config = await server.clientConfig('web-app');
-  const request = await authorizationRequest(config, redirectUri, { resource: api });
+  const request = await authorizationRequest(config, redirectUri, { resource: server.api });
   const user = new BrowserlessUser(server.issuer);
   const landing = await user.authorize(request.url);
   const tokens = await exchangeCode(config, request, (landing as { url: URL }).url, tokenParameters);
@@ -55,7 +48,7 @@ describe('introspection', () => {
   });
 
   it('refuses to introspect a JWT access token: it is self-contained and not stored', async () => {
-    const { config, tokens } = await webAppSession({ resource: api });
+    const { config, tokens } = await webAppSession({ resource: server.api });
     expect(await oauthError(client.tokenIntrospection(config, tokens.access_token)))
       .toMatchObject({ status: 400, error: 'unsupported_token_type' });
   });
@@ -63,7 +56,7 @@ describe('introspection', () => {
 
 describe('revocation', () => {
   it('revoking a refresh token ends the grant: refresh fails and its access tokens stop working', async () => {
-    const { config, tokens } = await webAppSession({ resource: api });
+    const { config, tokens } = await webAppSession({ resource: server.api });
     expect((await callApi(server.issuer, '/reports', tokens.access_token)).status).toBe(200);
 
     await client.tokenRevocation(config, tokens.refresh_token!);

@@ -3,11 +3,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as client from 'openid-client';
+import { afterAll, beforeAll } from 'vitest';
 import type { BuildOptions } from '../../src/app.ts';
 import type { ConfigOverrides } from '../../src/config/index.ts';
 import { type RunningGrantLab, startGrantLab } from '../../src/start.ts';
 
 export interface TestServer extends RunningGrantLab {
+  /** The demo API's resource indicator, {issuer}/api. */
+  api: string;
   /** An openid-client Configuration for a contract client, built from discovery. */
   clientConfig(clientId: string, secret?: string, auth?: client.ClientAuth): Promise<client.Configuration>;
   dataDir: string;
@@ -27,6 +30,7 @@ export async function startTestServer(
   const running = await startGrantLab({ port: 0, logLevel: 'silent', dataDir, ...overrides }, { env, ...buildOptions });
   return {
     ...running,
+    api: `${running.issuer}/api`,
     dataDir,
     async clientConfig(clientId, secret = SECRETS[clientId], auth) {
       const authentication = auth ?? (secret ? client.ClientSecretBasic(secret) : client.None());
@@ -40,4 +44,22 @@ export async function startTestServer(
       if (!overrides.dataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * One server for the whole test file: started before its first test, closed after its last.
+ * The returned object stands for that server once it has started.
+ */
+export function grantLabForThisFile(...args: Parameters<typeof startTestServer>): TestServer {
+  let started: TestServer | undefined;
+  beforeAll(async () => {
+    started = await startTestServer(...args);
+  });
+  afterAll(() => started?.close());
+  return new Proxy({} as TestServer, {
+    get(_target, property) {
+      if (!started) throw new Error('the test server is used before it started (outside a test?)');
+      return started[property as keyof TestServer];
+    },
+  });
 }
