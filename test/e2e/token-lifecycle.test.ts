@@ -96,9 +96,12 @@ describe('RP-initiated logout', () => {
     expect((done as { url: URL }).url.origin + (done as { url: URL }).url.pathname).toBe('http://localhost:4001/logged-out');
     expect(callbackParams(done).get('state')).toBe(state);
 
-    // The session is gone: the next authorization asks for a password again.
+    // The session is gone: the next authorization asks for a password again, and the refresh
+    // token, bound to that session (no offline_access was granted), has ended with it.
     const next = await authorizationRequest(config, redirectUri);
     expect(isLoginPage(await user.navigate(next.url))).toBe(true);
+    expect(await oauthError(client.refreshTokenGrant(config, tokens.refresh_token!)))
+      .toMatchObject({ status: 400, error: 'invalid_grant' });
   });
 
   it('never redirects to an unregistered post-logout URI', async () => {
