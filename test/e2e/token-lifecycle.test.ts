@@ -104,6 +104,20 @@ describe('RP-initiated logout', () => {
       .toMatchObject({ status: 400, error: 'invalid_grant' });
   });
 
+  it('leaves an offline_access refresh token working after the session ends', async () => {
+    const config = await server.clientConfig('web-app');
+    const request = await authorizationRequest(config, redirectUri, { scope: 'openid offline_access', prompt: 'consent' });
+    const user = new BrowserlessUser(server.issuer);
+    const tokens = await exchangeCode(config, request, (await user.authorize(request.url) as { url: URL }).url);
+    expect(tokens.scope?.split(' ')).toContain('offline_access');
+
+    const logout = await user.navigate(client.buildEndSessionUrl(config, { id_token_hint: tokens.id_token! }));
+    await user.confirmLogout(logout);
+    expect(isLoginPage(await user.navigate((await authorizationRequest(config, redirectUri)).url))).toBe(true);
+
+    expect((await client.refreshTokenGrant(config, tokens.refresh_token!)).access_token).toBeTruthy();
+  });
+
   it('never redirects to an unregistered post-logout URI', async () => {
     const { config, user, tokens } = await webAppSession();
     const logoutUrl = client.buildEndSessionUrl(config, {
