@@ -1,6 +1,6 @@
 // Keys are generated once into the data directory (or supplied), so what was issued before a
 // restart still verifies after it.
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as client from 'openid-client';
@@ -71,6 +71,29 @@ describe('keys', () => {
       expect(published.keys.map((key) => key.kid).sort()).toEqual(['supplied-0', 'supplied-1']);
       expect(published.keys.every((key) => key.d === undefined)).toBe(true);
       expect(await readdir(dataDir)).toEqual(['cookie-keys.json']);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('can be supplied as a file (JWKS_FILE), with cookie keys from COOKIE_KEYS', async () => {
+    const dataDir = await tempDir();
+    const keys = await Promise.all(['RS256', 'ES256'].map(async (alg) => {
+      const { privateKey } = await generateKeyPair(alg, { extractable: true });
+      return { ...await exportJWK(privateKey), alg, kid: `file-${alg}` };
+    }));
+    const file = join(await tempDir(), 'keys.json');
+    await writeFile(file, JSON.stringify({ keys }));
+    const server = await startTestServer({ dataDir }, { env: { JWKS_FILE: file, COOKIE_KEYS: 'k'.repeat(32) } });
+    try {
+      const published = await (await fetch(`${server.issuer}/jwks`)).json() as { keys: { kid: string }[] };
+      expect(published.keys.map((key) => key.kid).sort()).toEqual(['file-ES256', 'file-RS256']);
+      expect(await readdir(dataDir)).toEqual([]);
+      // The supplied keys really sign: a password grant's ID token names one of them.
+      const tokens = await client.genericGrantRequest(await server.clientConfig('trusted-app'), 'password', {
+        username: 'bob', password: 'builder', scope: 'openid',
+      });
+      expect(tokens.claims()?.sub).toBe('bob');
     } finally {
       await server.close();
     }
