@@ -30,9 +30,10 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 /** Settings a caller (a test, the CLI) may fix instead of taking them from the environment. */
 export type ConfigOverrides = Partial<Omit<GrantLabConfig, 'clients' | 'users' | 'apis'>>;
 
+/** http on a loopback host; `*.localhost` counts (RFC 6761 §6.3), as browsers resolve it locally. */
 export function isLoopbackHttpIssuer(issuer: string): boolean {
   const url = new URL(issuer);
-  return url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
+  return url.protocol === 'http:' && (LOOPBACK_HOSTS.has(url.hostname) || url.hostname.endsWith('.localhost'));
 }
 
 function parsePort(value: string, problems: string[]): number {
