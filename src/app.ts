@@ -15,6 +15,7 @@ import { CsrfProtection } from './interactions/csrf.ts';
 import { interactionRoutes } from './interactions/index.ts';
 import { sendErrorPage } from './pages/error-page.ts';
 import { indexPage } from './pages/index.ts';
+import { playground } from './playground/index.ts';
 import { createProvider } from './provider/index.ts';
 import { ACCESS_TOKEN_ALG, loadKeyMaterial } from './provider/keys.ts';
 import { mountProvider } from './provider/mount.ts';
@@ -127,6 +128,14 @@ export async function buildApp(config: GrantLabConfig, options: BuildOptions = {
     });
   }
   await app.register(indexPage, { config });
+  await app.register(playground, {
+    users: config.users,
+    environment: {
+      issuer: config.issuer,
+      api: config.apis[0]!.identifier,
+      clientSecret: (clientId) => config.clients.find((client) => client.client_id === clientId)?.client_secret,
+    },
+  });
 
   return app;
 }

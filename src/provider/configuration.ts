@@ -74,6 +74,16 @@ export function apiScopesOf(client: object): string | undefined {
   return (client as { api_scopes?: string }).api_scopes;
 }
 
+/**
+ * Grant Lab extension: a token request may carry `expires_in` (seconds) to get a shorter-lived
+ * access token than usual, so tests and the playground can see a token expire. Never longer.
+ */
+export function shortenedLifetime(ctx: KoaContextWithOIDC | undefined, lifetime: number): number {
+  const requested = (ctx?.oidc as { body?: Record<string, unknown> } | undefined)?.body?.expires_in;
+  if (typeof requested !== 'string' || !/^[1-9]\d{0,8}$/.test(requested)) return lifetime;
+  return Math.min(lifetime, Number(requested));
+}
+
 export function buildProviderConfiguration(config: GrantLabConfig, wiring: ProviderWiring): Configuration {
   const { resources } = wiring;
 
@@ -197,8 +207,8 @@ export function buildProviderConfiguration(config: GrantLabConfig, wiring: Provi
     },
 
     ttl: {
-      AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? 10 * MINUTE,
-      ClientCredentials: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? 10 * MINUTE,
+      AccessToken: (ctx, token) => shortenedLifetime(ctx, token.resourceServer?.accessTokenTTL ?? 10 * MINUTE),
+      ClientCredentials: (ctx, token) => shortenedLifetime(ctx, token.resourceServer?.accessTokenTTL ?? 10 * MINUTE),
       // RFC 6749 §4.1.2: short-lived, ten minutes at most; one minute is plenty on loopback.
       AuthorizationCode: MINUTE,
       IdToken: HOUR,

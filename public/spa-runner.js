@@ -1,0 +1,326 @@
+// Flow authorization-code-pkce, played in your browser as the public client `spa`, the way a
+// single-page app does it: oauth4webapi for the protocol, Web Crypto for the PKCE verifier, no
+// client secret anywhere. Every request it makes is recorded here and reported to Grant Lab,
+// which shows it on the run page (and decodes and verifies the tokens it received).
+//
+// A real SPA keeps its tokens in memory only. This one keeps them in sessionStorage so that the
+// run page can offer the next actions after a reload; that is the playground's need, not a
+// pattern to copy.
+import * as oauth from '/vendor/oauth4webapi.js';
+
+const root = document.getElementById('run') ?? document.getElementById('spa-callback');
+const issuer = new URL(root.dataset.issuer);
+const api = root.dataset.api;
+const client = { client_id: 'spa' };
+const clientAuth = oauth.None();
+// oauth4webapi refuses plain http unless told; Grant Lab's default issuer is http on loopback.
+const insecure = issuer.protocol === 'http:';
+const callbackUri = `${issuer.origin}/playground/spa/callback`;
+const loggedOutUri = `${issuer.origin}/playground/spa/logged-out`;
+const EXPIRED_LIFETIME = '1';
+const EXPIRY_WAIT_MS = 2500;
+
+const steps = [];
+const note = (title, lines = [], text) => steps.push({ kind: 'note', title, actor: 'client', lines, ...(text ? { text } : {}) });
+const failure = (title, error) => steps.push({ kind: 'error', title, actor: 'client', message: describe(error) });
+
+function describe(error) {
+  if (error instanceof oauth.ResponseBodyError || error instanceof oauth.AuthorizationResponseError) {
+    return `${error.error}${error.error_description ? `: ${error.error_description}` : ''}`;
+  }
+  if (error instanceof oauth.WWWAuthenticateChallengeError) {
+    const parameters = error.cause[0]?.parameters ?? {};
+    return `${parameters.error ?? 'unauthorized'}${parameters.error_description ? `: ${parameters.error_description}` : ''}`;
+  }
+  return error?.message ?? String(error);
+}
+
+function bodyText(body) {
+  if (body === undefined || body === null) return undefined;
+  if (typeof body === 'string') return body;
+  if (body instanceof URLSearchParams) return body.toString();
+  return '[binary body]';
+}
+
+/** fetch, recording the exchange raw, as it went over the wire from this page. */
+function recordingFetch(title) {
+  return async (input, init = {}) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const response = await fetch(input, init);
+    const text = await response.clone().text();
+    steps.push({
+      kind: 'http',
+      ...(title ? { title } : {}),
+      from: 'client',
+      to: url.pathname === '/api' || url.pathname.startsWith('/api/') ? 'api' : 'server',
+      request: {
+        method: (init.method ?? 'GET').toUpperCase(),
+        url: url.href,
+        headers: [...new Headers(init.headers).entries()],
+        ...(init.body !== undefined ? { body: bodyText(init.body) } : {}),
+      },
+      response: { status: response.status, statusText: response.statusText, headers: [...response.headers.entries()], body: text.slice(0, 131072) },
+    });
+    return response;
+  };
+}
+const options = (extra = {}) => ({ [oauth.customFetch]: recordingFetch(), [oauth.allowInsecureRequests]: insecure, ...extra });
+
+async function report(runId, extra = {}) {
+  const response = await fetch(`/playground/runs/${runId}/report`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ steps: steps.splice(0), ...extra }),
+  });
+  if (!response.ok) throw new Error(`Grant Lab refused the report (HTTP ${response.status})`);
+}
+
+async function discover() {
+  const response = await oauth.discoveryRequest(issuer, options());
+  return oauth.processDiscoveryResponse(issuer, response);
+}
+
+const remember = (key, value) => sessionStorage.setItem(`grant-lab:${key}`, JSON.stringify(value));
+const recall = (key) => JSON.parse(sessionStorage.getItem(`grant-lab:${key}`) ?? 'null');
+const forget = (key) => sessionStorage.removeItem(`grant-lab:${key}`);
+
+async function callApi(token) {
+  return recordingFetch()(`${api}/me`, { headers: { authorization: `Bearer ${token}` } });
+}
+
+/** On the run page of a run not started yet: the client's first move. */
+async function start(run) {
+  const as = await discover();
+  // code_verifier, state and nonce MUST be fresh for every authorization request.
+  const codeVerifier = oauth.generateRandomCodeVerifier();
+  const codeChallenge = await oauth.calculatePKCECodeChallenge(codeVerifier);
+  const state = oauth.generateRandomState();
+  const nonce = oauth.generateRandomNonce();
+  note('PKCE, state and nonce, made in your browser with Web Crypto', [
+    ['code_verifier', codeVerifier],
+    ['code_challenge = BASE64URL(SHA-256(code_verifier))', codeChallenge],
+    ['state (against CSRF)', state],
+    ['nonce (binds the ID token to this request)', nonce],
+  ]);
+  const mismatch = run.failure === 'redirect-uri-mismatch';
+  const redirectUri = mismatch ? `${issuer.origin}/playground/spa/not-registered` : callbackUri;
+  const url = new URL(as.authorization_endpoint);
+  for (const [name, value] of Object.entries({
+    client_id: client.client_id, response_type: 'code', redirect_uri: redirectUri, scope: run.scope,
+    state, nonce, code_challenge: codeChallenge, code_challenge_method: 'S256', resource: api,
+  })) url.searchParams.set(name, value);
+  steps.push({
+    kind: 'redirect', title: 'The app sends the browser to the authorization endpoint', from: 'client', to: 'server',
+    method: 'GET', url: url.href, params: [...url.searchParams], exposesToken: false,
+  });
+
+  if (mismatch) {
+    // The server must not redirect to an unregistered URI, so the browser would be stuck on
+    // its error page: the app makes the same request itself to show the answer.
+    const response = await recordingFetch('The authorization request, as the browser would send it')(url, { headers: { accept: 'text/html' }, redirect: 'manual' });
+    const page = new DOMParser().parseFromString(await response.text(), 'text/html');
+    const error = `${page.getElementById('error-code')?.textContent ?? `HTTP ${response.status}`}: ${page.getElementById('error-description')?.textContent ?? ''}`;
+    failure('The authorization server refused to redirect', new Error(`${error} (HTTP ${response.status}, no redirect)`));
+    await report(run.id, { status: 'failed', outcome: `The authorization server refused to redirect: ${error}` });
+    location.reload();
+    return;
+  }
+  remember(state, { runId: run.id, codeVerifier, nonce, redirectUri, failure: run.failure });
+  await report(run.id);
+  location.assign(url);
+}
+
+/** At the redirect URI: the browser is back with a code (or an error). */
+async function finish() {
+  const returned = new URL(location.href);
+  const state = returned.searchParams.get('state') ?? '';
+  const context = recall(state);
+  // The code must not linger in the address bar or the history.
+  history.replaceState(null, '', returned.pathname);
+  if (!context) {
+    document.getElementById('spa-progress').textContent = 'No run in this browser is waiting for this response. Start a new run.';
+    return;
+  }
+  forget(state);
+  const { runId, nonce, redirectUri } = context;
+  steps.push({
+    kind: 'redirect', title: 'The authorization server redirects the browser back to the app', from: 'server', to: 'client',
+    method: 'GET', url: `${returned.origin}${returned.pathname}`, params: [...returned.searchParams], exposesToken: false,
+  });
+  const current = new URL(returned);
+  if (context.failure === 'tampered-state') {
+    current.searchParams.set('state', `tampered-${oauth.generateRandomState().slice(0, 8)}`);
+    note('Break it: an attacker swaps the state', [['state now', current.searchParams.get('state')]]);
+  }
+  await report(runId, { checkCallback: { params: [...current.searchParams], expectedState: state, kind: 'authorization' } });
+
+  const as = await discover();
+  let callbackParameters;
+  try {
+    callbackParameters = oauth.validateAuthResponse(as, client, current, state);
+  } catch (error) {
+    failure('The app refused the authorization response', error);
+    return done(runId, 'failed', `The app refused the authorization response: ${describe(error)}`);
+  }
+
+  let codeVerifier = context.codeVerifier;
+  if (context.failure === 'wrong-pkce-verifier') {
+    codeVerifier = oauth.generateRandomCodeVerifier();
+    note('Break it: a different code_verifier', [['code_verifier sent', codeVerifier]]);
+  }
+  const exchange = async () => {
+    const response = await oauth.authorizationCodeGrantRequest(as, client, clientAuth, callbackParameters, redirectUri, codeVerifier, options({
+      // RFC 8707 §2.2: name the API again to get an access token for it.
+      additionalParameters: { resource: api, ...(context.failure === 'expired-token' ? { expires_in: EXPIRED_LIFETIME } : {}) },
+    }));
+    return oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: nonce, requireIdToken: true });
+  };
+
+  let tokens;
+  try {
+    tokens = await exchange();
+  } catch (error) {
+    failure('The code exchange failed', error);
+    return done(runId, 'failed', `The code exchange failed: ${describe(error)}`);
+  }
+  note('oauth4webapi validated the ID token', [], 'Issuer, audience, authorized party, expiry, issue time and nonce: the claims OIDC Core §3.1.3.7 requires a client to check.');
+  remember(`tokens:${runId}`, { accessToken: tokens.access_token, refreshToken: tokens.refresh_token, idToken: tokens.id_token });
+  await report(runId, {
+    tokens: { accessToken: tokens.access_token, refreshToken: tokens.refresh_token, idToken: tokens.id_token },
+    inspect: { id_token: tokens.id_token, access_token: tokens.access_token, nonce },
+  });
+
+  if (context.failure === 'replayed-code') {
+    try {
+      await exchange();
+      failure('The replayed code was accepted', new Error('this should never happen'));
+    } catch (error) {
+      failure('The replayed code was refused', error);
+    }
+    const response = await callApi(tokens.access_token);
+    return done(runId, 'failed', `The replayed code was refused, and the first exchange's access token now gets HTTP ${response.status} from the demo API: the grant was revoked.`);
+  }
+  if (context.failure === 'expired-token') {
+    note('Waiting for the token to expire', [['waited', `${EXPIRY_WAIT_MS / 1000} s`]]);
+    await new Promise((resolve) => setTimeout(resolve, EXPIRY_WAIT_MS));
+  }
+  const response = await callApi(tokens.access_token);
+  if (response.ok) return done(runId, 'succeeded', `Signed in in the browser; the demo API answered ${response.status} to the access token.`);
+  return done(runId, 'failed', `The demo API refused the access token: HTTP ${response.status} ${response.headers.get('www-authenticate') ?? ''}`);
+}
+
+async function done(runId, status, outcome) {
+  await report(runId, { status, outcome });
+  location.replace(`/playground/runs/${runId}`);
+}
+
+/** The run page's buttons, for a run played in the browser. */
+async function act(run, action) {
+  const tokens = recall(`tokens:${run.id}`) ?? {};
+  const as = await discover();
+  const subject = tokens.idToken ? JSON.parse(atob(tokens.idToken.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))).sub : undefined;
+  const keep = (next) => remember(`tokens:${run.id}`, { ...tokens, ...next });
+  try {
+    switch (action) {
+      case 'call-api': {
+        const response = await callApi(tokens.accessToken);
+        note(`The demo API answered ${response.status}`);
+        break;
+      }
+      case 'userinfo': {
+        note('A token for UserInfo', [], 'The access token is for the demo API; the app refreshes without naming an API to get one for UserInfo.');
+        const refreshed = await oauth.processRefreshTokenResponse(as, client,
+          await oauth.refreshTokenGrantRequest(as, client, clientAuth, tokens.refreshToken, options()));
+        keep({ refreshToken: refreshed.refresh_token ?? tokens.refreshToken });
+        const claims = await oauth.processUserInfoResponse(as, client, subject,
+          await oauth.userInfoRequest(as, client, refreshed.access_token, options()));
+        note('UserInfo claims', [], `The server released: ${Object.keys(claims).join(', ')}.`);
+        await report(run.id, { tokens: { ...tokens, refreshToken: refreshed.refresh_token ?? tokens.refreshToken } });
+        break;
+      }
+      case 'refresh': {
+        const refreshed = await oauth.processRefreshTokenResponse(as, client,
+          await oauth.refreshTokenGrantRequest(as, client, clientAuth, tokens.refreshToken, options({ additionalParameters: { resource: api } })));
+        const next = { accessToken: refreshed.access_token, refreshToken: refreshed.refresh_token ?? tokens.refreshToken, idToken: refreshed.id_token ?? tokens.idToken };
+        note('The refresh token was rotated', [['spent', tokens.refreshToken], ['new', next.refreshToken]],
+          'A public client gets a new refresh token on every use; presenting the spent one again would revoke the whole grant.');
+        keep(next);
+        await report(run.id, { tokens: next, inspect: { access_token: refreshed.access_token } });
+        break;
+      }
+      case 'introspect': {
+        const result = await oauth.processIntrospectionResponse(as, client,
+          await oauth.introspectionRequest(as, client, clientAuth, tokens.refreshToken, options()));
+        note(`Introspection: active=${result.active}`, [], 'Introspection answers resource servers (confidential clients); a public client is told nothing.');
+        break;
+      }
+      case 'revoke': {
+        await oauth.processRevocationResponse(await oauth.revocationRequest(as, client, clientAuth, tokens.refreshToken, options()));
+        const response = await callApi(tokens.accessToken);
+        note(`Revoked; the access token now gets ${response.status}`, [], 'Revoking the refresh token ended the grant, and with it its access tokens.');
+        break;
+      }
+      case 'logout': {
+        const state = oauth.generateRandomState();
+        const url = new URL(as.end_session_endpoint);
+        url.search = new URLSearchParams({ id_token_hint: tokens.idToken, post_logout_redirect_uri: loggedOutUri, state }).toString();
+        steps.push({
+          kind: 'redirect', title: 'The app sends the browser to the end-session endpoint', from: 'client', to: 'server',
+          method: 'GET', url: url.href, params: [...url.searchParams], exposesToken: false,
+        });
+        remember(state, { runId: run.id, logout: true });
+        await report(run.id);
+        location.assign(url);
+        return;
+      }
+      default:
+        return;
+    }
+  } catch (error) {
+    failure(`${action} failed`, error);
+  }
+  await report(run.id);
+  location.reload();
+}
+
+/** At the post-logout redirect URI. */
+async function loggedOut() {
+  const returned = new URL(location.href);
+  const state = returned.searchParams.get('state') ?? '';
+  const context = recall(state);
+  history.replaceState(null, '', returned.pathname);
+  if (!context?.logout) {
+    document.getElementById('spa-progress').textContent = 'No run in this browser is waiting for this sign-out.';
+    return;
+  }
+  forget(state);
+  forget(`tokens:${context.runId}`);
+  steps.push({
+    kind: 'redirect', title: 'The authorization server redirects the browser back after sign-out', from: 'server', to: 'client',
+    method: 'GET', url: `${returned.origin}${returned.pathname}`, params: [...returned.searchParams], exposesToken: false,
+  });
+  await report(context.runId, { checkCallback: { params: [...returned.searchParams], expectedState: state, kind: 'logout' }, tokens: {} });
+  note('Signed out', [], 'The app forgets its tokens; the session at the authorization server has ended.');
+  await done(context.runId, 'succeeded', 'Signed out.');
+}
+
+async function main() {
+  if (root.id === 'spa-callback') {
+    if (location.pathname === '/playground/spa/logged-out') await loggedOut();
+    else await finish();
+    return;
+  }
+  const run = { id: root.dataset.runId, scope: root.dataset.scope, failure: root.dataset.failure || undefined };
+  if (root.dataset.status === 'waiting-for-browser' && root.dataset.steps === '0') await start(run);
+  for (const button of document.querySelectorAll('button[data-browser-action]')) {
+    button.addEventListener('click', () => {
+      button.disabled = true;
+      void act(run, button.dataset.browserAction);
+    });
+  }
+}
+
+main().catch(async (error) => {
+  const status = document.getElementById('run-status') ?? document.getElementById('spa-progress');
+  if (status) status.textContent = `The in-browser client failed: ${describe(error)}`;
+});

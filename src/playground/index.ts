@@ -1,0 +1,161 @@
+// The live runner: flow pages, runs and their transcripts, the callbacks the playground's
+// clients registered, and the in-browser PKCE client's assets.
+import { createRequire } from 'node:module';
+import { readFile } from 'node:fs/promises';
+import formbody from '@fastify/formbody';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { FAILURES, FLOWS, findFlow, isFailureOf, type Flow } from '../flows/catalog.ts';
+import type { UserDefinition } from '../config/types.ts';
+import { sendErrorPage } from '../pages/error-page.ts';
+import { fromAnotherSite, rememberRun, runsInBrowser } from './browser-binding.ts';
+import type { PlaygroundEnvironment } from './client.ts';
+import { acceptBrowserReport, type BrowserReport, browserReportSchema } from './browser-report.ts';
+import { runView } from './run-view.ts';
+import { RunStore } from './runs.ts';
+import { completeAuthorizationCode, startAuthorizationCode } from './runners/authorization-code.ts';
+import { runClientCredentials } from './runners/client-credentials.ts';
+import { completeImplicitFormPost, startImplicitFormPost } from './runners/implicit-form-post.ts';
+import { completeLogout, isAction, performAction } from './runners/lifecycle.ts';
+import { runPassword } from './runners/password.ts';
+import type { Run } from './transcript.ts';
+
+export interface PlaygroundOptions {
+  environment: PlaygroundEnvironment;
+  users: UserDefinition[];
+}
+
+const runIdParams = {
+  type: 'object',
+  properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_-]{22}$' }, action: { type: 'string', maxLength: 32 } },
+  required: ['id'],
+} as const;
+
+const OAUTH4WEBAPI = createRequire(import.meta.url).resolve('oauth4webapi');
+
+export async function playground(app: FastifyInstance, { environment: env, users }: PlaygroundOptions): Promise<void> {
+  const runs = new RunStore();
+  const demoUsers = users.filter((user) => user.demoPassword);
+  await app.register(formbody, { bodyLimit: 16 * 1024 });
+
+  app.addHook('onSend', async (_request, reply) => {
+    // Transcripts hold live tokens: never cached.
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+  });
+  app.addHook('preHandler', async (request, reply) => {
+    if (request.method === 'POST' && fromAnotherSite(request)) {
+      return sendErrorPage(reply, 403, 'Refused', 'This request came from another site.');
+    }
+  });
+
+  const runOrNotFound = async (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply): Promise<Run | undefined> => {
+    const run = runs.get(request.params.id);
+    if (!run) await sendErrorPage(reply, 404, 'No such run', 'This run does not exist or has expired (runs are kept for an hour). Start a new one.');
+    return run;
+  };
+
+  app.get<{ Params: { flowId: string } }>('/flows/:flowId', async (request, reply) => {
+    const flow = findFlow(request.params.flowId);
+    if (!flow) return sendErrorPage(reply, 404, 'No such flow', 'Grant Lab has no flow by that name.');
+    return reply.viewAsync('flow', { flow, failures: flow.failures.map((id) => ({ id, ...FAILURES[id] })), users: demoUsers, flows: FLOWS });
+  });
+
+  app.post<{ Body: Record<string, unknown> | undefined }>('/playground/runs', async (request, reply) => {
+    const flow = findFlow(String(request.body?.flow ?? ''));
+    if (!flow) return sendErrorPage(reply, 400, 'Unknown flow', 'Choose a flow to run from the list.');
+    const failure = String(request.body?.failure ?? '');
+    const run = runs.create(flow, isFailureOf(flow, failure) ? failure : undefined);
+    rememberRun(request, reply, run.id);
+    const redirect = await startRun(run, flow, request.body ?? {});
+    if (run.pending) runs.awaitState(run, run.pending.state);
+    return reply.redirect(redirect ?? `/playground/runs/${run.id}`, 303);
+  });
+
+  async function startRun(run: Run, flow: Flow, body: Record<string, unknown>): Promise<string | undefined> {
+    switch (flow.id) {
+      case 'client-credentials':
+        await runClientCredentials(run, env);
+        return undefined;
+      case 'password': {
+        const user = demoUsers.find((candidate) => candidate.username === body.username) ?? demoUsers[0]!;
+        await runPassword(run, env, user.username, user.demoPassword!);
+        return undefined;
+      }
+      case 'authorization-code':
+        return startAuthorizationCode(run, env);
+      case 'implicit-form-post':
+        return startImplicitFormPost(run, env);
+      case 'authorization-code-pkce':
+        // The browser plays this client: the run page's script starts it.
+        return undefined;
+    }
+  }
+
+  app.get<{ Params: { id: string } }>('/playground/runs/:id', { schema: { params: runIdParams } }, async (request, reply) => {
+    const run = await runOrNotFound(request, reply);
+    if (!run) return reply;
+    return reply.viewAsync('run', { ...runView(run), issuer: env.issuer, api: env.api });
+  });
+
+  /** The run a returning browser belongs to: found by its state, and held by this browser. */
+  const returningRun = (request: FastifyRequest, state: unknown): Run | undefined => {
+    const run = typeof state === 'string' ? runs.takeByState(state) : undefined;
+    return run && runsInBrowser(request).includes(run.id) ? run : undefined;
+  };
+  const noWaitingRun = (reply: FastifyReply) => sendErrorPage(reply, 400, 'No run is waiting for this response',
+    'This browser has no run waiting for this response (wrong or reused state, or the run expired). Start a new run.');
+
+  app.get<{ Querystring: Record<string, string> }>('/playground/web-app/callback', async (request, reply) => {
+    const run = returningRun(request, request.query.state);
+    if (!run || run.flow.id !== 'authorization-code') return noWaitingRun(reply);
+    await completeAuthorizationCode(run, env, new URL(request.url, env.issuer));
+    return reply.redirect(`/playground/runs/${run.id}`, 303);
+  });
+
+  app.post<{ Body: Record<string, string> | undefined }>('/playground/login-only/callback', async (request, reply) => {
+    const body = new URLSearchParams(Object.entries(request.body ?? {}).filter(([, value]) => typeof value === 'string'));
+    const run = returningRun(request, body.get('state'));
+    if (!run || run.flow.id !== 'implicit-form-post') return noWaitingRun(reply);
+    await completeImplicitFormPost(run, env, new URL(request.url, env.issuer), body);
+    return reply.redirect(`/playground/runs/${run.id}`, 303);
+  });
+
+  app.get<{ Params: { clientId: string }; Querystring: Record<string, string> }>('/playground/:clientId/logged-out', async (request, reply) => {
+    const run = returningRun(request, request.query.state);
+    if (!run || run.flow.clientId !== request.params.clientId) return noWaitingRun(reply);
+    completeLogout(run, env, new URL(request.url, env.issuer));
+    return reply.redirect(`/playground/runs/${run.id}#step-${run.steps.length}`, 303);
+  });
+
+  app.post<{ Params: { id: string; action: string } }>('/playground/runs/:id/actions/:action', { schema: { params: runIdParams } }, async (request, reply) => {
+    const run = await runOrNotFound(request, reply);
+    if (!run) return reply;
+    if (!isAction(request.params.action) || run.flow.runsIn === 'browser') {
+      return sendErrorPage(reply, 400, 'Unknown action', 'That action does not exist for this run.');
+    }
+    const redirect = await performAction(run, env, request.params.action);
+    if (run.pending) runs.awaitState(run, run.pending.state);
+    return reply.redirect(redirect ?? `/playground/runs/${run.id}#step-${run.steps.length}`, 303);
+  });
+
+  // The in-browser client (flow authorization-code-pkce): its callback page, its reports.
+  app.get('/playground/spa/callback', async (_request, reply) => reply.viewAsync('spa-callback', { issuer: env.issuer, api: env.api }));
+  app.get('/playground/spa/logged-out', async (_request, reply) => reply.viewAsync('spa-callback', { issuer: env.issuer, api: env.api }));
+  app.post<{ Params: { id: string }; Body: BrowserReport }>('/playground/runs/:id/report', {
+    schema: { params: runIdParams, body: browserReportSchema },
+    bodyLimit: 512 * 1024,
+  }, async (request, reply) => {
+    const run = await runOrNotFound(request, reply);
+    if (!run) return reply;
+    if (run.flow.runsIn !== 'browser' || !runsInBrowser(request).includes(run.id)) {
+      return reply.code(403).send({ error: 'forbidden', error_description: 'this browser did not start this run' });
+    }
+    const result = await acceptBrowserReport(run, env, request.body);
+    return reply.code(result.ok ? 200 : 400).send(result);
+  });
+
+  const oauth4webapi = await readFile(OAUTH4WEBAPI, 'utf8');
+  app.get('/vendor/oauth4webapi.js', async (_request, reply) => reply
+    .type('text/javascript; charset=utf-8')
+    .header('cache-control', 'public, max-age=3600')
+    .send(oauth4webapi));
+}

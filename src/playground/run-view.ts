@@ -1,0 +1,97 @@
+// Turns a run into what its page shows: raw HTTP as text, JSON pretty-printed, times readable.
+// Escaping is the template's job; nothing here produces markup except the (escaped) diagram.
+import { FAILURES } from '../flows/catalog.ts';
+import { curlCommand } from './curl.ts';
+import { type ActionId, ACTIONS, availableActions } from './runners/lifecycle.ts';
+import { sequenceDiagram } from './sequence-diagram.ts';
+import { clientLabel, type Actor, type RawRequest, type RawResponse, type Run, type Step } from './transcript.ts';
+
+function prettyBody(body: string, contentType: string | undefined): string {
+  if (contentType?.includes('json')) {
+    try {
+      return JSON.stringify(JSON.parse(body), null, 2);
+    } catch {
+      return body;
+    }
+  }
+  return body;
+}
+
+export function rawRequestText(request: RawRequest): string {
+  const url = new URL(request.url);
+  const headers = [['host', url.host], ...request.headers].map(([name, value]) => `${name}: ${value}`);
+  return `${request.method} ${url.pathname}${url.search} HTTP/1.1\n${headers.join('\n')}${request.body !== undefined ? `\n\n${request.body}` : ''}`;
+}
+
+export function rawResponseText(response: RawResponse): string {
+  const contentType = response.headers.find(([name]) => name === 'content-type')?.[1];
+  const headers = response.headers.map(([name, value]) => `${name}: ${value}`).join('\n');
+  return `HTTP/1.1 ${response.status} ${response.statusText}\n${headers}\n\n${prettyBody(response.body, contentType)}`;
+}
+
+const TIME_CLAIMS = new Set(['exp', 'iat', 'nbf', 'auth_time']);
+
+/** The payload as JSON, each time claim followed by a readable date. */
+export function annotatedPayload(payload: Record<string, unknown>): string {
+  return JSON.stringify(payload, null, 2).replace(/^(\s*"(exp|iat|nbf|auth_time)": )(\d+)(,?)$/gm, (_match, prefix: string, claim: string, value: string, comma: string) =>
+    (TIME_CLAIMS.has(claim) ? `${prefix}${value}${comma}  // ${new Date(Number(value) * 1000).toISOString()}` : `${prefix}${value}${comma}`));
+}
+
+const CHANNEL: Record<Step['kind'], string> = {
+  redirect: 'front channel, through the browser',
+  http: 'back channel, direct HTTP',
+  note: '',
+  checks: '',
+  jwt: '',
+  error: '',
+};
+
+export function runView(run: Run) {
+  const actorLabels: Record<Actor, string> = {
+    browser: 'your browser', client: clientLabel(run), server: 'authorization server', api: 'demo API',
+  };
+  const steps = run.steps.map((step, index) => {
+    const base = { number: index + 1, kind: step.kind, title: step.title, channel: CHANNEL[step.kind] };
+    switch (step.kind) {
+      case 'redirect':
+        return { ...base, route: `${actorLabels[step.from]} → ${actorLabels[step.to]}`, method: step.method, url: step.url, params: step.params, exposesToken: step.exposesToken };
+      case 'http':
+        return {
+          ...base,
+          route: `${actorLabels[step.from]} → ${actorLabels[step.to]}`,
+          status: step.response.status,
+          failed: step.response.status >= 400,
+          request: rawRequestText(step.request),
+          response: rawResponseText(step.response),
+          curl: curlCommand(step.request),
+          tokensInBrowser: step.tokensInBrowser,
+        };
+      case 'checks':
+        return { ...base, route: actorLabels[step.actor], checks: step.checks, failed: step.checks.some((check) => !check.passed) };
+      case 'jwt':
+        return {
+          ...base,
+          route: actorLabels[step.actor],
+          token: step.token,
+          header: JSON.stringify(step.header, null, 2),
+          payload: annotatedPayload(step.payload),
+          checks: step.checks,
+          failed: step.checks.some((check) => !check.passed),
+        };
+      case 'note':
+        return { ...base, route: actorLabels[step.actor], lines: step.lines, text: step.text };
+      case 'error':
+        return { ...base, route: actorLabels[step.actor], message: step.message, failed: true };
+    }
+  });
+  const actions = availableActions(run).map((id: ActionId) => ({ id, label: ACTIONS[id] }));
+  return {
+    run,
+    failureTitle: run.failure ? FAILURES[run.failure].title : undefined,
+    client: clientLabel(run),
+    diagram: sequenceDiagram(run),
+    steps,
+    actions,
+    tokens: Object.entries(run.tokens).filter(([, value]) => value),
+  };
+}

@@ -1,0 +1,79 @@
+// Front-channel steps shared by the browser-based flows: the authorization request the browser
+// is sent with, its return to the client, and the client's checks on that return.
+import { fail } from '../client.ts';
+import { recordingFetch } from '../recording-fetch.ts';
+import type { Check, Run } from '../transcript.ts';
+
+const TOKEN_PARAMETERS = new Set(['id_token', 'access_token', 'refresh_token']);
+
+export function recordAuthorizationRequest(run: Run, url: URL): void {
+  run.steps.push({
+    kind: 'redirect',
+    title: 'The client redirects the browser to the authorization endpoint',
+    from: 'client',
+    to: 'server',
+    method: 'GET',
+    url: url.href,
+    params: [...url.searchParams],
+    exposesToken: false,
+  });
+}
+
+export function recordCallback(run: Run, method: 'GET' | 'POST', url: URL, params: [string, string][]): void {
+  run.steps.push({
+    kind: 'redirect',
+    title: method === 'POST'
+      ? 'The browser posts the authorization response to the client (form_post)'
+      : 'The authorization server redirects the browser back to the client',
+    from: 'server',
+    to: 'client',
+    method,
+    url: `${url.origin}${url.pathname}`,
+    params,
+    exposesToken: params.some(([name]) => TOKEN_PARAMETERS.has(name)),
+  });
+}
+
+/** What the client must check before using a response (RFC 6749 §10.12, RFC 9207 §2.4). */
+export function stateChecks(params: URLSearchParams, expectedState: string, issuer: string): Check[] {
+  const state = params.get('state');
+  const iss = params.get('iss');
+  const error = params.get('error');
+  return [
+    {
+      name: 'State',
+      passed: state === expectedState,
+      detail: state === expectedState ? 'the state this client sent came back unchanged' : `sent ${expectedState}, got ${state ?? 'none'}`,
+    },
+    iss === null && params.has('id_token')
+      // RFC 9207 §2.4: a response carrying an ID token names its issuer in the token's own iss.
+      ? { name: 'Issuer (iss, RFC 9207)', passed: true, detail: 'no iss parameter: the ID token\'s own iss claim is checked instead' }
+      : {
+        name: 'Issuer (iss, RFC 9207)',
+        passed: iss === issuer,
+        detail: iss === issuer ? `the response names ${issuer}` : `expected ${issuer}, got ${iss ?? 'none'}`,
+      },
+    {
+      name: 'No error',
+      passed: error === null,
+      detail: error === null ? 'the response carries a result, not an error' : `error=${error}: ${params.get('error_description') ?? ''}`,
+    },
+  ];
+}
+
+/**
+ * With an unregistered redirect URI the server must not redirect anywhere (RFC 6749 §4.1.2.1),
+ * so the browser would be stuck on its error page. The playground makes that same request
+ * itself, to show the answer while you stay on the run page.
+ */
+export async function probeUnregisteredRedirect(run: Run, url: URL): Promise<void> {
+  const response = await recordingFetch(run, 'browser', {
+    title: 'The authorization request, as your browser would send it',
+  })(url, { headers: { accept: 'text/html' } });
+  const html = await response.text();
+  const code = /id="error-code">([^<]+)</.exec(html)?.[1] ?? `HTTP ${response.status}`;
+  const description = /id="error-description">([^<]+)</.exec(html)?.[1] ?? '';
+  fail(run, 'server', 'The authorization server refused to redirect', new Error(
+    `${code}: ${description} (HTTP ${response.status}, no Location header: the browser stays on the server's error page)`,
+  ));
+}

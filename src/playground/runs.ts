@@ -1,0 +1,73 @@
+// Runs live in memory for an hour: they are transcripts for the person watching, not state any
+// client depends on. Their ids are unguessable; the browser that started one also holds it in a
+// cookie, which is what a redirect coming back must match.
+import { randomBytes } from 'node:crypto';
+import type { FailureId, Flow } from '../flows/catalog.ts';
+import type { Run } from './transcript.ts';
+
+const RUN_TTL_MS = 60 * 60 * 1000;
+// Beyond this many live runs the oldest is dropped: a page someone left open loses its
+// transcript, nothing else does.
+const MAX_RUNS = 500;
+
+export class RunStore {
+  readonly #runs = new Map<string, Run>();
+  readonly #byState = new Map<string, string>();
+  readonly #now: () => number;
+
+  constructor(now: () => number = Date.now) {
+    this.#now = now;
+  }
+
+  create(flow: Flow, failure: FailureId | undefined): Run {
+    this.#expire();
+    while (this.#runs.size >= MAX_RUNS) this.#delete(this.#runs.keys().next().value!);
+    const run: Run = {
+      id: randomBytes(16).toString('base64url'),
+      flow,
+      failure,
+      createdAt: this.#now(),
+      status: 'waiting-for-browser',
+      steps: [],
+      tokens: {},
+    };
+    this.#runs.set(run.id, run);
+    return run;
+  }
+
+  get(id: string): Run | undefined {
+    const run = this.#runs.get(id);
+    if (run && run.createdAt + RUN_TTL_MS <= this.#now()) {
+      this.#delete(id);
+      return undefined;
+    }
+    return run;
+  }
+
+  /** Remembers which run sent the browser away with this state. */
+  awaitState(run: Run, state: string): void {
+    this.#byState.set(state, run.id);
+  }
+
+  /** The run waiting for this state; each state is answered once. */
+  takeByState(state: string): Run | undefined {
+    const id = this.#byState.get(state);
+    if (id === undefined) return undefined;
+    this.#byState.delete(state);
+    return this.get(id);
+  }
+
+  #expire(): void {
+    const cutoff = this.#now() - RUN_TTL_MS;
+    for (const [id, run] of this.#runs) {
+      if (run.createdAt > cutoff) break;
+      this.#delete(id);
+    }
+  }
+
+  #delete(id: string): void {
+    const run = this.#runs.get(id);
+    this.#runs.delete(id);
+    if (run?.pending) this.#byState.delete(run.pending.state);
+  }
+}

@@ -1,0 +1,67 @@
+// What a run records: every exchange in order, as it happened, and every check made on the way.
+// The run page, the sequence diagram and "copy as curl" are all drawn from this.
+import type { FailureId, Flow } from '../flows/catalog.ts';
+
+/** Who sends or receives: the person's browser, the client app, the authorization server, the demo API. */
+export type Actor = 'browser' | 'client' | 'server' | 'api';
+
+export interface RawRequest {
+  method: string;
+  url: string;
+  headers: [string, string][];
+  body?: string;
+}
+
+export interface RawResponse {
+  status: number;
+  statusText: string;
+  headers: [string, string][];
+  body: string;
+}
+
+export interface Check {
+  name: string;
+  passed: boolean;
+  detail: string;
+}
+
+export type Step =
+  /** Something the client computed or decided, shown as label/value pairs. */
+  | { kind: 'note'; title: string; actor: Actor; lines: [string, string][]; text?: string }
+  /** A front-channel message: a redirect (or auto-posted form) carried by the browser. */
+  | {
+    kind: 'redirect'; title: string; from: Actor; to: Actor; method: 'GET' | 'POST';
+    url: string; params: [string, string][]; exposesToken: boolean;
+  }
+  /** A back-channel HTTP exchange, recorded raw. */
+  | { kind: 'http'; title: string; from: Actor; to: Actor; request: RawRequest; response: RawResponse; tokensInBrowser: boolean }
+  | { kind: 'checks'; title: string; actor: Actor; checks: Check[] }
+  | { kind: 'jwt'; title: string; actor: Actor; token: string; header: Record<string, unknown>; payload: Record<string, unknown>; checks: Check[] }
+  | { kind: 'error'; title: string; actor: Actor; message: string };
+
+export type RunStatus = 'waiting-for-browser' | 'succeeded' | 'failed';
+
+export interface RunTokens {
+  accessToken?: string;
+  refreshToken?: string;
+  idToken?: string;
+}
+
+export interface Run {
+  id: string;
+  flow: Flow;
+  failure?: FailureId;
+  createdAt: number;
+  status: RunStatus;
+  /** One line for the top of the page: what happened in the end, the exact error included. */
+  outcome?: string;
+  steps: Step[];
+  tokens: RunTokens;
+  /** What the client keeps between sending the browser away and its return. */
+  pending?: { state: string; nonce?: string; codeVerifier?: string; redirectUri: string };
+}
+
+/** Names the client lane: the playground plays confidential clients on the server. */
+export function clientLabel(run: Pick<Run, 'flow'>): string {
+  return run.flow.runsIn === 'browser' ? `${run.flow.clientId} (in your browser)` : `${run.flow.clientId} (Grant Lab, server-side)`;
+}
