@@ -51,7 +51,11 @@ export function describeError(error: unknown): string {
   if (error instanceof client.AuthorizationResponseError) {
     return `${error.error}${error.error_description ? `: ${error.error_description}` : ''} (authorization response)`;
   }
-  return error instanceof Error ? error.message : String(error);
+  if (!(error instanceof Error)) return String(error);
+  // openid-client wraps oauth4webapi's precise reason ("unexpected state …") in a generic one.
+  const reasons = [error.message];
+  for (let cause = error.cause; cause instanceof Error && reasons.length < 3; cause = cause.cause) reasons.push(cause.message);
+  return reasons.join(': ');
 }
 
 export function fail(run: Run, actor: Actor, title: string, error: unknown): void {

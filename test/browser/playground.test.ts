@@ -1,0 +1,189 @@
+// The live runner in Chromium: every flow runs to verified tokens and a 200 from the demo API,
+// every "what can go wrong" breakage shows its real error, the lifecycle actions work, and
+// nothing injected through a URL, a form or a reported response runs as script.
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { browserMissing, launchBrowser, screenshot, watchConsole } from '../support/browser.ts';
+import { startTestServer, type TestServer } from '../support/grant-lab.ts';
+import { runAction, runFlow, waitForRun } from '../support/playground.ts';
+
+let server: TestServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let consoleErrors: string[];
+let dialogs: string[];
+let expectedStatuses: Set<number>;
+
+// Written out by hand: what a person should see for each flow and breakage.
+const HAPPY: [string, RegExp][] = [
+  ['client-credentials', /Succeeded\. The demo API answered 200/],
+  ['authorization-code', /Succeeded\. Signed in as alice; the demo API answered 200/],
+  ['authorization-code-pkce', /Succeeded\. Signed in in the browser; the demo API answered 200/],
+  ['password', /Succeeded\. Tokens issued for alice; the demo API answered 200/],
+  ['implicit-form-post', /Succeeded\. Signed in as alice: a verified ID token, and no access token was issued/],
+];
+
+// The last column: HTTP errors the browser itself sees (and logs), because the client runs in
+// it or the broken request is its own; any other console error fails the test.
+const BROKEN: [string, string, RegExp, number[]][] = [
+  ['client-credentials', 'wrong-client-secret', /invalid_client/, []],
+  ['client-credentials', 'expired-token', /HTTP 401.*the access token has expired/, []],
+  ['authorization-code', 'wrong-pkce-verifier', /invalid_grant/, []],
+  ['authorization-code', 'replayed-code', /replayed code was refused.*invalid_grant.*HTTP 401/, []],
+  ['authorization-code', 'redirect-uri-mismatch', /invalid_redirect_uri/, []],
+  ['authorization-code', 'tampered-state', /unexpected "state"/, []],
+  ['authorization-code', 'expired-token', /HTTP 401.*the access token has expired/, []],
+  ['authorization-code-pkce', 'wrong-pkce-verifier', /invalid_grant/, [400]],
+  ['authorization-code-pkce', 'replayed-code', /replayed code was refused.*HTTP 401/, [400, 401]],
+  ['authorization-code-pkce', 'redirect-uri-mismatch', /invalid_redirect_uri/, [400]],
+  ['authorization-code-pkce', 'tampered-state', /unexpected "state"/, []],
+  ['authorization-code-pkce', 'expired-token', /HTTP 401.*the access token has expired/, [401]],
+  ['password', 'wrong-password', /invalid_grant: the username or password is incorrect/, []],
+  ['password', 'expired-token', /HTTP 401.*the access token has expired/, []],
+  ['implicit-form-post', 'tampered-state', /unexpected "state"/, []],
+  ['implicit-form-post', 'missing-nonce', /invalid_request.*nonce/, [400]],
+  ['implicit-form-post', 'redirect-uri-mismatch', /invalid_redirect_uri/, []],
+];
+
+describe.skipIf(browserMissing)('the live runner in Chromium', () => {
+  beforeAll(async () => {
+    server = await startTestServer();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  beforeEach(async () => {
+    context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    page = await context.newPage();
+    expectedStatuses = new Set();
+    consoleErrors = watchConsole(page, expectedStatuses);
+    dialogs = [];
+    page.on('dialog', async (dialog) => {
+      dialogs.push(dialog.message());
+      await dialog.dismiss();
+    });
+  });
+  afterEach(async () => {
+    expect(dialogs).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+    await context.close();
+  });
+
+  for (const [flow, outcome] of HAPPY) {
+    it(`runs ${flow} to verified tokens${flow === 'implicit-form-post' ? '' : ' and a 200 from the demo API'}`, async () => {
+      const result = await runFlow(page, server.issuer, flow);
+      expect(result.status).toBe('succeeded');
+      expect(result.outcome).toMatch(outcome);
+
+      const jwtSteps = page.locator('.step-jwt');
+      expect(await jwtSteps.count()).toBeGreaterThan(0);
+      expect(await page.locator('.step-jwt.failed, .step-checks.failed, table.checks tr.failed').count()).toBe(0);
+      if (flow !== 'implicit-form-post') {
+        const apiCall = page.locator('.step-http', { hasText: /GET \/api\/(me|reports) HTTP\/1\.1/ }).last();
+        await expect.poll(() => apiCall.locator('.http-status').textContent()).toBe('200');
+      }
+      expect(await page.locator('svg.sequence').count()).toBe(1);
+      await screenshot(page, `run-${flow}`);
+    });
+  }
+
+  for (const [flow, failure, error, browserErrors] of BROKEN) {
+    it(`shows the real error when ${flow} is broken with ${failure}`, async () => {
+      for (const status of browserErrors) expectedStatuses.add(status);
+      const result = await runFlow(page, server.issuer, flow, failure);
+      expect(result.status).toBe('failed');
+      expect(result.outcome).toMatch(error);
+      if (['replayed-code', 'tampered-state', 'redirect-uri-mismatch'].includes(failure)) await screenshot(page, `run-${flow}-${failure}`);
+    });
+  }
+
+  it('lets a web-app run use, refresh, introspect and revoke its tokens, then sign out', async () => {
+    await runFlow(page, server.issuer, 'authorization-code');
+    await runAction(page, 'Call the demo API');
+    await page.getByRole('heading', { name: 'The demo API answered 200' }).waitFor();
+    await runAction(page, 'Fetch userinfo');
+    await page.getByRole('heading', { name: 'UserInfo claims' }).waitFor();
+    await runAction(page, 'Refresh the tokens');
+    await page.getByRole('heading', { name: /The refresh token was (kept|rotated)/ }).waitFor();
+    await runAction(page, 'Introspect');
+    await page.getByRole('heading', { name: 'Introspection: active=true' }).waitFor();
+    await runAction(page, 'Revoke');
+    await page.getByRole('heading', { name: 'The access token now gets 401' }).waitFor();
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await waitForRun(page);
+    await page.getByRole('heading', { name: 'Signed out' }).waitFor();
+    await screenshot(page, 'run-authorization-code-lifecycle');
+  });
+
+  it('lets the in-browser client rotate its refresh token, revoke it and sign out', async () => {
+    await runFlow(page, server.issuer, 'authorization-code-pkce');
+    await runAction(page, 'Refresh the tokens');
+    await page.getByRole('heading', { name: 'The refresh token was rotated' }).waitFor();
+    await runAction(page, 'Introspect');
+    await page.getByRole('heading', { name: 'Introspection: active=false' }).waitFor();
+    expectedStatuses.add(401); // the revoked token, refused by the API, seen by the in-browser client
+    await runAction(page, 'Revoke');
+    await page.getByRole('heading', { name: 'Revoked; the access token now gets 401' }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await waitForRun(page);
+    await page.getByRole('heading', { name: 'Signed out' }).waitFor();
+  });
+
+  it('shows that revoking a JWT access token cannot make an API refuse it', async () => {
+    await runFlow(page, server.issuer, 'client-credentials');
+    await runAction(page, 'Revoke');
+    await page.getByText(/unsupported_token_type/).first().waitFor();
+    await page.getByRole('heading', { name: 'The access token now gets 200' }).waitFor();
+  });
+
+  it('runs no script injected through a URL, a form field or a reported response', async () => {
+    expectedStatuses.add(400).add(404);
+    const attack = '"><img src=x onerror=alert(1)><script>alert(2)</script>';
+    for (const path of [
+      `/flows/${encodeURIComponent(attack)}`,
+      `/playground/runs/${encodeURIComponent(attack)}`,
+      `/playground/web-app/callback?code=${encodeURIComponent(attack)}&state=${encodeURIComponent(attack)}`,
+      `/playground/spa/callback?code=x&state=${encodeURIComponent(attack)}`,
+      `/playground/spa/logged-out?state=${encodeURIComponent(attack)}`,
+    ]) {
+      await page.goto(`${server.issuer}${path}`);
+      await page.waitForLoadState('networkidle');
+      expect(await page.locator('img[src="x"]').count(), path).toBe(0);
+    }
+
+    // Form fields: the run form posted with hostile values.
+    await page.goto(`${server.issuer}/flows/password`);
+    await page.evaluate(`(() => {
+      const form = document.getElementById('run-form');
+      form.querySelector('[name=flow]').value = 'password';
+      form.querySelector('[name=username]').innerHTML = '<option value=${JSON.stringify(attack).slice(1, -1)}>x</option>';
+      for (const input of form.querySelectorAll('[name=failure]')) input.value = ${JSON.stringify(attack)};
+    })()`);
+    await page.locator('#run-form button[type="submit"]').click();
+    await waitForRun(page);
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+
+    // A response: the in-browser client reports a step whose texts carry markup.
+    await runFlow(page, server.issuer, 'authorization-code-pkce');
+    const runId = await page.locator('#run').getAttribute('data-run-id');
+    const status = await page.evaluate(`fetch('/playground/runs/${runId}/report', {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ steps: [{ kind: 'error', title: ${JSON.stringify(attack)}, actor: 'client', message: ${JSON.stringify(attack)} }] }),
+    }).then((response) => response.status)`);
+    expect(status).toBe(200);
+    await page.reload();
+    await page.getByRole('heading', { name: attack }).waitFor();
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+  });
+
+  it('reads on a phone', async () => {
+    await page.setViewportSize({ width: 375, height: 800 });
+    await runFlow(page, server.issuer, 'client-credentials');
+    expect(await page.evaluate<boolean>('document.documentElement.scrollWidth > window.innerWidth')).toBe(false);
+    await screenshot(page, 'run-client-credentials-phone');
+  });
+});

@@ -1,0 +1,46 @@
+// Driving the playground in a real browser the way a person does: choose a flow, pick what
+// goes wrong, press Run, sign in and consent when asked, and wait for the run's result.
+import type { Page } from 'playwright-core';
+
+export interface RunResult {
+  status: string;
+  outcome: string;
+  url: string;
+}
+
+const SETTLED = '#run:not([data-status="waiting-for-browser"])';
+
+export async function waitForRun(page: Page, { username = 'alice', password = 'wonderland' } = {}): Promise<RunResult> {
+  for (let step = 0; step < 8; step += 1) {
+    await page.waitForSelector(`${SETTLED}, #username, button[value="allow"], form[id="op.logoutForm"]`, { timeout: 20_000, state: 'attached' });
+    if (await page.locator(SETTLED).count()) break;
+    if (await page.locator('#username').count()) {
+      await page.getByLabel('Username').fill(username);
+      await page.getByLabel('Password').fill(password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+    } else if (await page.locator('button[value="allow"]').count()) {
+      await page.getByRole('button', { name: 'Allow' }).click();
+    } else {
+      await page.getByRole('button', { name: 'Yes, sign me out' }).click();
+    }
+    await page.waitForLoadState();
+  }
+  const status = await page.locator('#run').getAttribute('data-status');
+  return { status: status ?? '', outcome: (await page.locator('#run-status').textContent() ?? '').trim(), url: page.url() };
+}
+
+export async function runFlow(page: Page, issuer: string, flowId: string, failure = ''): Promise<RunResult> {
+  await page.goto(`${issuer}/flows/${flowId}`);
+  await page.locator(`input[name="failure"][value="${failure}"]`).check();
+  await page.locator('#run-form button[type="submit"]').click();
+  return waitForRun(page);
+}
+
+/** Presses one of the run page's lifecycle buttons and waits for the page to show the result. */
+export async function runAction(page: Page, label: string): Promise<void> {
+  const before = Number(await page.locator('#run').getAttribute('data-steps'));
+  await page.getByRole('button', { name: label }).click();
+  // The page reloads with more steps once the action is done. (No waitForFunction: it evaluates
+  // strings, which the page's CSP rightly forbids.)
+  await page.waitForSelector(`#run:not([data-steps="${before}"])`, { timeout: 20_000, state: 'attached' });
+}
