@@ -9,13 +9,13 @@ export function shellQuote(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
+/** One option per line, continued with backslashes. */
 export function curlCommand(request: RawRequest): string {
-  const parts = ['curl', '-i'];
-  if (request.method !== 'GET' || request.body !== undefined) parts.push('-X', request.method);
-  parts.push(shellQuote(request.url));
+  const method = request.method !== 'GET' || request.body !== undefined ? ` -X ${request.method}` : '';
+  const lines = [`curl -i${method} ${shellQuote(request.url)}`];
   for (const [name, value] of request.headers) {
-    if (!OMIT.has(name.toLowerCase())) parts.push('-H', shellQuote(`${name}: ${value}`));
+    if (!OMIT.has(name.toLowerCase())) lines.push(`-H ${shellQuote(`${name}: ${value}`)}`);
   }
-  if (request.body !== undefined) parts.push('--data-raw', shellQuote(request.body));
-  return parts.join(' \\\n  ');
+  if (request.body !== undefined) lines.push(`--data-raw ${shellQuote(request.body)}`);
+  return lines.join(' \\\n  ');
 }

@@ -1,0 +1,101 @@
+// The runner's pure pieces: JWT checks, curl commands, the sequence diagram.
+import { generateKeyPair, exportJWK, SignJWT, type JWK } from 'jose';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { findFlow } from '../../src/flows/catalog.ts';
+import { curlCommand, shellQuote } from '../../src/playground/curl.ts';
+import { halfHash, inspectJwt } from '../../src/playground/jwt-checks.ts';
+import { sequenceDiagram } from '../../src/playground/sequence-diagram.ts';
+import type { Run } from '../../src/playground/transcript.ts';
+
+const issuer = 'http://localhost:3000';
+let key: CryptoKey;
+let jwks: { keys: JWK[] };
+
+beforeAll(async () => {
+  const pair = await generateKeyPair('RS256', { extractable: true });
+  key = pair.privateKey;
+  jwks = { keys: [{ ...await exportJWK(pair.publicKey), kid: 'k1', alg: 'RS256' }] };
+});
+
+const now = 1_800_000_000;
+const idToken = (claims: Record<string, unknown>, kid = 'k1') => new SignJWT({
+  iss: issuer, aud: 'web-app', sub: 'alice', iat: now - 10, exp: now + 600, nonce: 'n-1', ...claims,
+}).setProtectedHeader({ alg: 'RS256', kid }).sign(key);
+
+const failedChecks = (checks: { name: string; passed: boolean }[]) => checks.filter((check) => !check.passed).map((check) => check.name);
+
+describe('JWT checks', () => {
+  it('pass for a sound ID token, at_hash included', async () => {
+    const accessToken = 'opaque-access-token';
+    const token = await idToken({ at_hash: halfHash(accessToken, 'RS256') });
+    const { checks, payload } = await inspectJwt(token, jwks, { kind: 'id_token', issuer, audience: 'web-app', nonce: 'n-1', accessToken, now });
+    expect(payload.sub).toBe('alice');
+    expect(checks.map((check) => check.name)).toEqual([
+      'Signature', 'Issuer (iss)', 'Audience (aud)', 'Expiry (exp)', 'Issued at (iat)', 'Nonce', 'Access token hash (at_hash)',
+    ]);
+    expect(failedChecks(checks)).toEqual([]);
+  });
+
+  it('list every failed check, not just the first', async () => {
+    const token = await idToken({ iss: 'https://evil.example', aud: ['other', 'web-app'], azp: 'other', exp: now - 5, nonce: 'n-2', at_hash: 'nope' });
+    const { checks } = await inspectJwt(token, jwks, { kind: 'id_token', issuer, audience: 'web-app', clientId: 'web-app', nonce: 'n-1', accessToken: 'x', now });
+    expect(failedChecks(checks)).toEqual(['Issuer (iss)', 'Authorized party (azp)', 'Expiry (exp)', 'Nonce', 'Access token hash (at_hash)']);
+  });
+
+  it('catch a tampered payload, an unknown key and a missing typ on access tokens', async () => {
+    const [header, , signature] = (await idToken({})).split('.');
+    const forged = `${header}.${Buffer.from(JSON.stringify({ iss: issuer, aud: 'web-app', sub: 'mallory', iat: now, exp: now + 60 })).toString('base64url')}.${signature}`;
+    expect(failedChecks((await inspectJwt(forged, jwks, { kind: 'id_token', issuer, audience: 'web-app', now })).checks)).toEqual(['Signature']);
+    expect((await inspectJwt(await idToken({}, 'k2'), jwks, { kind: 'id_token', issuer, audience: 'web-app', now })).checks[0])
+      .toMatchObject({ passed: false, detail: 'no key with kid "k2" in the published JWKS' });
+    const accessToken = await idToken({ aud: `${issuer}/api` });
+    expect(failedChecks((await inspectJwt(accessToken, jwks, { kind: 'access_token', issuer, audience: `${issuer}/api`, now })).checks)).toEqual(['Type (typ)']);
+    expect((await inspectJwt('not-a-jwt', jwks, { kind: 'id_token', issuer, audience: 'x', now })).checks).toEqual([
+      { name: 'Format', passed: false, detail: 'not a signed JWT' },
+    ]);
+  });
+
+  it('compute at_hash as OIDC Core does (left half of SHA-256, base64url)', () => {
+    // The example from OIDC Core §A.3: access_token jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y.
+    expect(halfHash('jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y', 'RS256')).toBe('77QmUPtjPfzWtF2AnpK9RQ');
+  });
+});
+
+describe('copy as curl', () => {
+  it('quotes every value for a POSIX shell, quotes included', () => {
+    expect(shellQuote("it's")).toBe(`'it'\\''s'`);
+    const command = curlCommand({
+      method: 'POST',
+      url: 'http://localhost:3000/token',
+      headers: [['authorization', 'Basic abc'], ['content-type', 'application/x-www-form-urlencoded'], ['content-length', '42']],
+      body: "grant_type=client_credentials&scope=read:reports&x=it's",
+    });
+    expect(command).toBe([
+      "curl -i -X POST 'http://localhost:3000/token'",
+      "-H 'authorization: Basic abc'",
+      "-H 'content-type: application/x-www-form-urlencoded'",
+      `--data-raw 'grant_type=client_credentials&scope=read:reports&x=it'\\''s'`,
+    ].join(' \\\n  '));
+  });
+});
+
+describe('sequence diagram', () => {
+  it('draws front and back channel, marks tokens in the browser, and escapes every text', () => {
+    const run: Run = {
+      id: 'r', flow: findFlow('implicit-form-post')!, createdAt: 0, status: 'succeeded', tokens: {},
+      steps: [
+        { kind: 'redirect', title: 'to the server', from: 'client', to: 'server', method: 'GET', url: `${issuer}/authorize?x=1`, params: [], exposesToken: false },
+        { kind: 'redirect', title: 'back', from: 'server', to: 'client', method: 'POST', url: `${issuer}/playground/login-only/callback`, params: [['id_token', 'x']], exposesToken: true },
+        { kind: 'http', title: 't', from: 'client', to: 'server', request: { method: 'GET', url: `${issuer}/jwks`, headers: [] }, response: { status: 200, statusText: 'OK', headers: [], body: '{}' }, tokensInBrowser: false },
+        { kind: 'error', title: '<script>alert(1)</script>', actor: 'client', message: 'x' },
+      ],
+    };
+    const svg = sequenceDiagram(run);
+    expect(svg).toContain('class="front"');
+    expect(svg).toContain('class="back"');
+    expect(svg).toContain('⚠ token in the browser');
+    expect(svg).not.toContain('<script>');
+    expect(svg).toContain('&lt;script&gt;');
+    expect(svg.match(/href="#step-\d+"/g)?.length).toBeGreaterThanOrEqual(4);
+  });
+});
