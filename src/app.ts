@@ -7,8 +7,10 @@ import { Eta } from 'eta';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type Provider from 'oidc-provider';
 import { Accounts } from './accounts/index.ts';
-import { demoApi } from './api/index.ts';
-import type { GrantLabConfig } from './config/types.ts';
+import { DEMO_API_PATH, demoApi } from './api/index.ts';
+import { introspectInProcess } from './api/introspect-in-process.ts';
+import { verifyJwtAccessToken, verifyOpaqueAccessToken } from './api/verify-access-token.ts';
+import type { ClientDefinition, GrantLabConfig } from './config/types.ts';
 import { loggerOptions, PathOnlyLogController } from './http/logging.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { CsrfProtection } from './interactions/csrf.ts';
@@ -16,8 +18,9 @@ import { interactionRoutes } from './interactions/index.ts';
 import { sendErrorPage } from './pages/error-page.ts';
 import { indexPage } from './pages/index.ts';
 import { playground } from './playground/index.ts';
-import { createProvider } from './provider/index.ts';
-import { ACCESS_TOKEN_ALG, loadKeyMaterial } from './provider/keys.ts';
+import { createProvider, registerClient } from './provider/index.ts';
+import type { ResourceCatalog } from './provider/resources.ts';
+import { loadKeyMaterial } from './provider/keys.ts';
 import { mountProvider } from './provider/mount.ts';
 import { providerPages } from './provider/pages.ts';
 import { MemoryStore, memoryAdapterFactory } from './storage/memory.ts';
@@ -26,15 +29,19 @@ import { createLocalJWKSet } from 'jose';
 const VIEWS = fileURLToPath(new URL('../views', import.meta.url));
 const PUBLIC = fileURLToPath(new URL('../public', import.meta.url));
 
-export interface GrantLab {
+/** What the programmatic API reaches into; see start.ts. */
+export interface GrantLabInternals {
   config: GrantLabConfig;
   provider: Provider;
   store: MemoryStore;
+  accounts: Accounts;
+  resources: ResourceCatalog;
+  registerClient(client: ClientDefinition): Promise<void>;
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
-    grantLab: GrantLab;
+    grantLab: GrantLabInternals;
   }
 }
 
@@ -61,7 +68,12 @@ export async function buildApp(config: GrantLabConfig, options: BuildOptions = {
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
   });
 
-  const keys = await loadKeyMaterial(config);
+  const keys = await loadKeyMaterial({
+    dataDir: config.dataDir,
+    jwks: config.jwks,
+    cookieKeys: config.cookieKeys,
+    algs: [config.signing.idTokenAlg, config.signing.accessTokenAlg],
+  });
   const store = new MemoryStore();
   const adapter = memoryAdapterFactory(store);
   const accounts = new Accounts(config.users, config.throttle);
@@ -104,35 +116,41 @@ export async function buildApp(config: GrantLabConfig, options: BuildOptions = {
     onServerError: (error) => app.log.error({ err: error }, 'authorization server error'),
   });
   await app.register(mountProvider, { provider });
-  app.decorate('grantLab', { config, provider, store });
+  app.decorate('grantLab', {
+    config, provider, store, accounts, resources,
+    registerClient: (client: ClientDefinition) => registerClient(provider, config.issuer, client),
+  } satisfies GrantLabInternals);
 
   // Grant Lab's own routes.
   await app.register(interactionRoutes, {
     provider,
     accounts,
-    users: config.users,
     resources,
     csrf: new CsrfProtection(keys.cookieKeys[0]!),
   });
-  for (const api of config.apis) {
+  const api = config.apis.find((candidate) => candidate.identifier === `${config.issuer}${DEMO_API_PATH}`);
+  if (api) {
+    const jwksForApi = createLocalJWKSet(keys.publicJwks);
     await app.register(demoApi, {
       api,
-      verifier: {
-        issuer: config.issuer,
-        audience: api.identifier,
-        algorithms: [ACCESS_TOKEN_ALG],
-        // The published JWKS (what /jwks serves), held locally as a separate API would cache it.
-        keys: createLocalJWKSet(keys.publicJwks),
-        isRevoked: (jti) => revocations.isRevoked(jti),
-      },
+      verify: api.accessTokenFormat === 'jwt'
+        ? (token) => verifyJwtAccessToken(token, {
+          issuer: config.issuer,
+          audience: api.identifier,
+          algorithms: [config.signing.accessTokenAlg],
+          // The published JWKS (what /jwks serves), held locally as a separate API would cache it.
+          keys: jwksForApi,
+          isRevoked: (jti) => revocations.isRevoked(jti),
+        })
+        : (token) => verifyOpaqueAccessToken(token, api.identifier, (value) => introspectInProcess(provider, value)),
     });
   }
   await app.register(indexPage, { config });
   await app.register(playground, {
-    users: config.users,
+    demoAccounts: () => accounts.demoAccounts(),
     environment: {
       issuer: config.issuer,
-      api: config.apis[0]!.identifier,
+      api: `${config.issuer}${DEMO_API_PATH}`,
       clientSecret: (clientId) => config.clients.find((client) => client.client_id === clientId)?.client_secret,
     },
   });

@@ -1,10 +1,28 @@
-// Entry point: read the configuration, start, print the ready line, close gracefully.
+// Entry point (the grant-lab command): read the command line and the configuration, start,
+// print the ready line, close gracefully.
+import { readFileSync } from 'node:fs';
+import { parseCommandLine, USAGE } from './cli-options.ts';
 import { ConfigError } from './config/index.ts';
 import { KeyError } from './provider/keys.ts';
-import { startGrantLab } from './start.ts';
+import { serve } from './start.ts';
+
+const command = parseCommandLine(process.argv.slice(2), process.env);
+if (command.kind === 'help') {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+if (command.kind === 'version') {
+  const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  process.stdout.write(`grant-lab ${version}\n`);
+  process.exit(0);
+}
+if (command.kind === 'usage-error') {
+  process.stderr.write(`${command.message}\n\n${USAGE}\n`);
+  process.exit(2);
+}
 
 try {
-  const running = await startGrantLab();
+  const running = await serve(command.load);
   process.stdout.write(`Grant Lab ready at ${running.issuer} (listening on ${running.url})\n`);
 
   let closing = false;
@@ -23,7 +41,7 @@ try {
   if (error instanceof ConfigError || error instanceof KeyError) {
     process.stderr.write(`${error.message}\n`);
   } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-    process.stderr.write(`Port already in use: ${(error as Error).message}. Set PORT to another port.\n`);
+    process.stderr.write(`Port already in use: ${(error as Error).message}. Set PORT (or --port) to another port.\n`);
   } else {
     process.stderr.write(`Grant Lab failed to start: ${(error as Error).stack ?? error}\n`);
   }

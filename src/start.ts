@@ -1,11 +1,13 @@
-// Starting a server: on a fixed port (the CLI), or on a free one (tests), in which case the
-// issuer is only known once the socket is bound, so the socket is bound first.
+// Starting a server. serve() binds a socket first (on a free port the issuer is only known
+// once it is bound), then builds the app on it. startGrantLab() is the programmatic API test
+// suites use: in-process, on a free port, keys in memory, the environment ignored unless given.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type BuildOptions } from './app.ts';
-import { loadConfig, type ConfigOverrides } from './config/index.ts';
-import type { GrantLabConfig } from './config/types.ts';
+import { type ConfigOverrides, type LoadOptions, loadConfig } from './config/index.ts';
+import type { ClientDefinition, ConfigFile, GrantLabConfig, LogLevel, UserDefinition } from './config/types.ts';
+import { type AccessTokenOptions, type IdTokenOptions, mintAccessToken, mintIdToken } from './provider/mint.ts';
 
 export interface RunningGrantLab {
   app: FastifyInstance;
@@ -27,32 +29,23 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
   });
 }
 
-export async function startGrantLab(
-  overrides: ConfigOverrides = {},
-  { env = process.env, ...buildOptions }: BuildOptions & { env?: NodeJS.ProcessEnv } = {},
-): Promise<RunningGrantLab> {
-  const base = loadConfig(env, overrides);
+/** Loads the configuration, binds its port, and serves Grant Lab there. */
+export async function serve(load: LoadOptions, buildOptions: BuildOptions = {}): Promise<RunningGrantLab> {
+  let config = loadConfig(load);
   const server = createServer();
-  // Loopback by name resolves to 127.0.0.1 and ::1 differently per machine; binding the IPv4
-  // loopback when "localhost" is asked keeps one socket and one port for both tests and CLI.
-  const address = await listen(server, base.port, base.host === 'localhost' ? '127.0.0.1' : base.host);
-
-  let config = base;
-  if (base.port === 0) {
-    const issuerChosen = overrides.issuer !== undefined || env.ISSUER !== undefined;
-    config = loadConfig(env, {
-      ...overrides,
-      port: address.port,
-      ...(issuerChosen ? {} : { issuer: `http://localhost:${address.port}` }),
-    });
+  // "localhost" resolves to 127.0.0.1 or ::1 depending on the machine; binding the IPv4
+  // loopback keeps one socket and one port.
+  const address = await listen(server, config.port, config.host === 'localhost' ? '127.0.0.1' : config.host);
+  if (config.port === 0) {
+    // The issuer (and every {issuer} in the configuration) follows the port actually bound,
+    // unless an issuer was chosen explicitly.
+    const chosenIssuer = config.issuer === 'http://localhost:0' ? undefined : config.issuer;
+    config = loadConfig({ ...load, overrides: { ...load.overrides, port: address.port, ...(chosenIssuer ? { issuer: chosenIssuer } : {}) } });
   }
 
   let app: FastifyInstance;
   try {
-    app = await buildApp(config, {
-      ...buildOptions,
-      serverFactory: (handler) => server.on('request', handler),
-    });
+    app = await buildApp(config, { ...buildOptions, serverFactory: (handler) => server.on('request', handler) });
     await app.ready();
   } catch (error) {
     server.close();
@@ -72,6 +65,57 @@ export async function startGrantLab(
       await app.close();
       server.closeAllConnections();
       await closed;
+    },
+  };
+}
+
+export interface StartOptions extends Omit<ConfigOverrides, 'dataDir'>, BuildOptions {
+  /** A configuration file's path, or its content (default: the demo setup, config/default.yaml). */
+  config?: string | ConfigFile;
+  /** Default 0: any free port. */
+  port?: number;
+  /** Keep keys here across restarts; default null: in memory, shared within the process. */
+  dataDir?: string | null;
+  /** Default 'silent'. */
+  logLevel?: LogLevel;
+  /** Environment variables to honour (ISSUER, PORT, …); by default none are read. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** A Grant Lab running in this process, with the helpers test suites need. */
+export interface GrantLab extends RunningGrantLab {
+  /** {issuer}/.well-known/openid-configuration */
+  discoveryUrl: string;
+  /** Mints an access token (a user's, or the client's own) without any browser or grant. */
+  mintAccessToken(options: AccessTokenOptions): Promise<string>;
+  /** Mints an ID token for a user and client. */
+  mintIdToken(options: IdTokenOptions): Promise<string>;
+  /** Adds a user, until the next reset(). */
+  addUser(user: UserDefinition): void;
+  /** Registers a client (RFC 7591 metadata; {issuer} is expanded), until the next reset(). */
+  addClient(client: ClientDefinition): Promise<void>;
+  /** Forgets every session, grant, token and added client or user; keys and configuration stay. */
+  reset(): Promise<void>;
+}
+
+export async function startGrantLab(options: StartOptions = {}): Promise<GrantLab> {
+  const { config, env = {}, logStream, serverFactory: _serverFactory, ...overrides } = options;
+  const running = await serve({
+    config,
+    env,
+    overrides: { ...overrides, port: overrides.port ?? 0, dataDir: overrides.dataDir ?? null, logLevel: overrides.logLevel ?? 'silent' },
+  }, { logStream });
+  const lab = running.app.grantLab;
+  return {
+    ...running,
+    discoveryUrl: `${running.issuer}/.well-known/openid-configuration`,
+    mintAccessToken: (tokenOptions) => mintAccessToken(lab, tokenOptions),
+    mintIdToken: (tokenOptions) => mintIdToken(lab, tokenOptions),
+    addUser: (user) => lab.accounts.add(user),
+    addClient: (client) => lab.registerClient(client),
+    reset: async () => {
+      lab.store.clear();
+      lab.accounts.reset();
     },
   };
 }

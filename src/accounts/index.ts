@@ -2,7 +2,7 @@
 // password grant so both answer alike: the same error for an unknown user and a wrong
 // password, the same lockout, the same cost.
 import type { ThrottleSettings, UserDefinition } from '../config/types.ts';
-import { verifyAgainstDecoy, verifyPassword } from './passwords.ts';
+import { hashPassword, verifyAgainstDecoy, verifyPassword } from './passwords.ts';
 import { SignInThrottle } from './throttle.ts';
 
 export type SignInResult =
@@ -14,21 +14,53 @@ export type SignInResult =
 const MAX_USERNAME_LENGTH = 256;
 const MAX_PASSWORD_LENGTH = 1024;
 
+const canonicalUsername = (username: string) => username.normalize('NFC').toLowerCase();
+
 export class Accounts {
+  readonly #configured: UserDefinition[];
   readonly #byUsername = new Map<string, UserDefinition>();
   readonly #bySub = new Map<string, UserDefinition>();
-  readonly #throttle: SignInThrottle;
+  /** Hashes of plain-text passwords from the configuration, made on first use. */
+  readonly #hashes = new WeakMap<UserDefinition, Promise<string>>();
+  readonly #throttleSettings: ThrottleSettings;
+  #throttle: SignInThrottle;
 
   constructor(users: UserDefinition[], throttle: ThrottleSettings) {
-    for (const user of users) {
-      this.#byUsername.set(canonicalUsername(user.username), user);
-      this.#bySub.set(user.claims.sub, user);
-    }
+    this.#configured = users;
+    this.#throttleSettings = throttle;
     this.#throttle = new SignInThrottle(throttle);
+    users.forEach((user) => this.#index(user));
   }
 
   findBySub(sub: string): UserDefinition | undefined {
     return this.#bySub.get(sub);
+  }
+
+  findByUsername(username: string): UserDefinition | undefined {
+    return this.#byUsername.get(canonicalUsername(username));
+  }
+
+  /** Demo accounts, whose credentials the sign-in page may show. */
+  demoAccounts(): { username: string; password: string }[] {
+    return [...this.#byUsername.values()]
+      .filter((user) => user.demo && user.password !== undefined)
+      .map((user) => ({ username: user.username, password: user.password! }));
+  }
+
+  /** Adds (or replaces) a user until the next reset. */
+  add(user: UserDefinition): void {
+    const existing = this.#byUsername.get(canonicalUsername(user.username));
+    if (existing) this.#bySub.delete(existing.claims.sub);
+    this.#index(user);
+  }
+
+  /** Back to the configured users, with no sign-in failures remembered. */
+  reset(): void {
+    this.#byUsername.clear();
+    this.#bySub.clear();
+    this.#configured.forEach((user) => this.#index(user));
+    this.#throttle.close();
+    this.#throttle = new SignInThrottle(this.#throttleSettings);
   }
 
   async signIn(username: string, password: string, address: string): Promise<SignInResult> {
@@ -38,7 +70,7 @@ export class Accounts {
     const user = username.length <= MAX_USERNAME_LENGTH ? this.#byUsername.get(canonicalUsername(username)) : undefined;
     const plausible = password.length > 0 && password.length <= MAX_PASSWORD_LENGTH;
     const valid = user && plausible
-      ? await verifyPassword(password, user.passwordHash)
+      ? await verifyPassword(password, await this.#hashOf(user))
       : await verifyAgainstDecoy(plausible ? password : '');
 
     if (!valid || !user) {
@@ -52,8 +84,19 @@ export class Accounts {
   close(): void {
     this.#throttle.close();
   }
-}
 
-function canonicalUsername(username: string): string {
-  return username.normalize('NFC').toLowerCase();
+  #index(user: UserDefinition): void {
+    this.#byUsername.set(canonicalUsername(user.username), user);
+    this.#bySub.set(user.claims.sub, user);
+  }
+
+  #hashOf(user: UserDefinition): Promise<string> {
+    if (user.passwordHash) return Promise.resolve(user.passwordHash);
+    let hash = this.#hashes.get(user);
+    if (!hash) {
+      hash = hashPassword(user.password!);
+      this.#hashes.set(user, hash);
+    }
+    return hash;
+  }
 }

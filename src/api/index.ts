@@ -2,15 +2,11 @@
 // separate service would. Its identifier (resource indicator, `aud`) is {issuer}/api.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiDefinition } from '../config/types.ts';
-import { DEMO_API_PATH } from '../config/contract.ts';
-import {
-  type AccessTokenClaims,
-  type AccessTokenVerifier,
-  bearerTokenFrom,
-  BearerTokenError,
-  verifyAccessToken,
-} from './verify-access-token.ts';
+import { type AccessTokenClaims, bearerTokenFrom, BearerTokenError, type VerifyAccessToken } from './verify-access-token.ts';
 import { ReportStore } from './reports.ts';
+
+/** Grant Lab serves the API whose identifier is {issuer}/api itself, here. */
+export const DEMO_API_PATH = '/api';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -20,7 +16,7 @@ declare module 'fastify' {
 
 export interface DemoApiOptions {
   api: ApiDefinition;
-  verifier: AccessTokenVerifier;
+  verify: VerifyAccessToken;
 }
 
 function challenge(realm: string, error?: BearerTokenError): string {
@@ -33,7 +29,7 @@ function challenge(realm: string, error?: BearerTokenError): string {
   return `Bearer ${parts.join(', ')}`;
 }
 
-export async function demoApi(app: FastifyInstance, { api, verifier }: DemoApiOptions): Promise<void> {
+export async function demoApi(app: FastifyInstance, { api, verify }: DemoApiOptions): Promise<void> {
   const reports = new ReportStore();
   const realm = api.identifier;
 
@@ -70,7 +66,7 @@ export async function demoApi(app: FastifyInstance, { api, verifier }: DemoApiOp
       reply.header('www-authenticate', challenge(realm));
       return reply.code(401).send({ error: 'invalid_token', error_description: 'an access token is required' });
     }
-    const claims = await verifyAccessToken(token, verifier);
+    const claims = await verify(token);
     if (options.scope && !claims.scope?.split(' ').includes(options.scope)) {
       throw new BearerTokenError('insufficient_scope', `this call needs the ${options.scope} scope`, options.scope);
     }

@@ -10,7 +10,7 @@ export interface AccessTokenClaims extends JWTPayload {
   scope?: string;
 }
 
-export interface AccessTokenVerifier {
+export interface JwtAccessTokenVerifier {
   issuer: string;
   audience: string;
   algorithms: string[];
@@ -18,6 +18,9 @@ export interface AccessTokenVerifier {
   /** Extra, stateful check: has the grant behind this token been revoked? */
   isRevoked(jti: string): Promise<boolean>;
 }
+
+/** Whatever the format, the API gets the token's claims or a BearerTokenError. */
+export type VerifyAccessToken = (token: string) => Promise<AccessTokenClaims>;
 
 /** An RFC 6750 §3.1 error: its code, HTTP status and a description for developers. */
 export class BearerTokenError extends Error {
@@ -48,7 +51,7 @@ function describe(error: unknown): string {
   return 'the access token is malformed';
 }
 
-export async function verifyAccessToken(token: string, verifier: AccessTokenVerifier): Promise<AccessTokenClaims> {
+export async function verifyJwtAccessToken(token: string, verifier: JwtAccessTokenVerifier): Promise<AccessTokenClaims> {
   let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(token, verifier.keys, {
@@ -82,4 +85,32 @@ export function bearerTokenFrom(authorization: string | undefined, hasQueryToken
   const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(authorization);
   if (!match) throw new BearerTokenError('invalid_request', 'the Authorization header must be "Bearer <token>"');
   return match[1];
+}
+
+/** The stored facts about an opaque token, as introspection (RFC 7662) would return them. */
+export interface IntrospectedToken {
+  active: boolean;
+  aud?: string | string[];
+  sub?: string;
+  client_id?: string;
+  scope?: string;
+  jti?: string;
+  exp?: number;
+  iat?: number;
+}
+
+/**
+ * An opaque token means nothing by itself: the API asks the authorization server about it
+ * (here in-process, with what RFC 7662 introspection would answer) and checks the audience.
+ */
+export async function verifyOpaqueAccessToken(
+  token: string,
+  audience: string,
+  introspect: (token: string) => Promise<IntrospectedToken>,
+): Promise<AccessTokenClaims> {
+  const found = await introspect(token);
+  if (!found.active) throw new BearerTokenError('invalid_token', 'the access token is unknown, expired or revoked');
+  const audiences = Array.isArray(found.aud) ? found.aud : [found.aud];
+  if (!audiences.includes(audience)) throw new BearerTokenError('invalid_token', 'the access token is not for this API (aud)');
+  return { ...found, sub: found.sub ?? found.client_id!, client_id: found.client_id!, jti: found.jti ?? '' } as AccessTokenClaims;
 }

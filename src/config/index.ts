@@ -1,17 +1,20 @@
-// Configuration is read and validated once, at start; every problem is reported with the
-// setting it came from, and nothing reads process.env after this.
+// Configuration is read and validated once, at start: defaults, then the configuration file,
+// then the environment, then command-line flags (or a caller's overrides). Every problem is
+// reported with the setting it came from; nothing reads process.env after this.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { JSONWebKeySet } from 'jose';
-import { contractClients, demoApi, demoUsers } from './contract.ts';
-import type { GrantLabConfig, LogLevel, ThrottleSettings } from './types.ts';
+import { parseArgon2idHash } from '../accounts/passwords.ts';
+import { ConfigFileError, checkConfigData, DEFAULT_CONFIG_PATH, readConfigFile } from './file.ts';
+import type { ApiDefinition, ClientDefinition, ConfigFile, GrantLabConfig, Lifetimes, LogLevel, ThrottleSettings } from './types.ts';
 
 export type * from './types.ts';
 
 export class ConfigError extends Error {
   readonly problems: string[];
-  constructor(problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  constructor(problems: string[], source?: string) {
+    super(`Invalid configuration${source ? ` in ${source}` : ''}:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
     this.name = 'ConfigError';
     this.problems = problems;
   }
@@ -24,11 +27,31 @@ export const DEFAULT_THROTTLE: ThrottleSettings = {
   lockoutSeconds: 60,
 };
 
+export const DEFAULT_TTL: Lifetimes = {
+  accessToken: 600,
+  idToken: 3600,
+  // RFC 6749 §4.1.2: short-lived, ten minutes at most; one minute is plenty.
+  authorizationCode: 60,
+  refreshToken: 14 * 24 * 3600,
+  publicClientRefreshToken: 24 * 3600,
+  session: 24 * 3600,
+  interaction: 3600,
+  grant: 14 * 24 * 3600,
+};
+
 const LOG_LEVELS: LogLevel[] = ['silent', 'error', 'warn', 'info', 'debug'];
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+const OIDC_SCOPES = new Set(['openid', 'profile', 'email', 'offline_access']);
 
-/** Settings a caller (a test, the CLI) may fix instead of taking them from the environment. */
-export type ConfigOverrides = Partial<Omit<GrantLabConfig, 'clients' | 'users' | 'apis'>>;
+/** Settings a caller (a test, the CLI) fixes instead of taking them from the environment. */
+export type ConfigOverrides = Partial<Omit<GrantLabConfig, 'clients' | 'users' | 'apis' | 'source'>>;
+
+export interface LoadOptions {
+  env?: NodeJS.ProcessEnv;
+  /** A configuration file's path, or its content; default: CONFIG, else config/default.yaml. */
+  config?: string | ConfigFile;
+  overrides?: ConfigOverrides;
+}
 
 /** http on a loopback host; `*.localhost` counts (RFC 6761 §6.3), as browsers resolve it locally. */
 export function isLoopbackHttpIssuer(issuer: string): boolean {
@@ -36,9 +59,9 @@ export function isLoopbackHttpIssuer(issuer: string): boolean {
   return url.protocol === 'http:' && (LOOPBACK_HOSTS.has(url.hostname) || url.hostname.endsWith('.localhost'));
 }
 
-function parsePort(value: string, problems: string[]): number {
+function parsePort(source: string, value: string, problems: string[]): number {
   if (!/^\d{1,5}$/.test(value) || Number(value) > 65_535) {
-    problems.push(`PORT: must be a whole number from 0 to 65535, got "${value}"`);
+    problems.push(`${source}: must be a whole number from 0 to 65535, got "${value}"`);
     return 0;
   }
   return Number(value);
@@ -72,10 +95,7 @@ function parseBoolean(name: string, value: string, problems: string[]): boolean 
 function parseJwks(source: string, text: string, problems: string[]): JSONWebKeySet | undefined {
   try {
     const parsed: unknown = JSON.parse(text);
-    if (
-      typeof parsed === 'object' && parsed !== null
-      && Array.isArray((parsed as { keys?: unknown }).keys)
-    ) {
+    if (typeof parsed === 'object' && parsed !== null && Array.isArray((parsed as { keys?: unknown }).keys)) {
       return parsed as JSONWebKeySet;
     }
     problems.push(`${source}: must be a JSON Web Key Set ({"keys": [...]})`);
@@ -86,14 +106,12 @@ function parseJwks(source: string, text: string, problems: string[]): JSONWebKey
 }
 
 function readJwksFile(path: string, problems: string[]): JSONWebKeySet | undefined {
-  let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    return parseJwks(`JWKS_FILE (${path})`, readFileSync(path, 'utf8'), problems);
   } catch (error) {
     problems.push(`JWKS_FILE: cannot read "${path}" (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
     return undefined;
   }
-  return parseJwks(`JWKS_FILE (${path})`, text, problems);
 }
 
 function parseCookieKeys(value: string, problems: string[]): string[] {
@@ -104,77 +122,127 @@ function parseCookieKeys(value: string, problems: string[]): string[] {
   return keys;
 }
 
-/**
- * Builds the configuration from the environment, then applies `overrides`.
- * Throws ConfigError listing every problem at once.
- */
-export function loadConfig(
-  env: NodeJS.ProcessEnv = process.env,
-  overrides: ConfigOverrides = {},
-): GrantLabConfig {
-  const problems: string[] = [];
+/** Replaces {issuer} in every string of a client's metadata. */
+export function expandIssuer<T>(value: T, issuer: string): T {
+  if (typeof value === 'string') return value.replaceAll('{issuer}', issuer) as T;
+  if (Array.isArray(value)) return value.map((item) => expandIssuer(item, issuer)) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, expandIssuer(item, issuer)])) as T;
+  }
+  return value;
+}
 
-  const port = overrides.port ?? parsePort(env.PORT ?? '3000', problems);
+function readSource(options: LoadOptions, env: NodeJS.ProcessEnv): { file: ConfigFile; source: string } {
+  const { config } = options;
+  if (config !== undefined && typeof config !== 'string') return { file: checkConfigData(config), source: 'the given configuration' };
+  const path = config ?? env.CONFIG;
+  if (path) return { file: readConfigFile(resolve(path)), source: resolve(path) };
+  return { file: readConfigFile(DEFAULT_CONFIG_PATH), source: fileURLToPath(DEFAULT_CONFIG_PATH) };
+}
+
+/** Builds the configuration. Throws ConfigError listing every problem at once. */
+export function loadConfig(options: LoadOptions = {}): GrantLabConfig {
+  const env = options.env ?? process.env;
+  const overrides = options.overrides ?? {};
+  let file: ConfigFile;
+  let source: string;
+  try {
+    ({ file, source } = readSource(options, env));
+  } catch (error) {
+    if (error instanceof ConfigFileError) throw new ConfigError(error.problems, typeof options.config === 'string' ? options.config : env.CONFIG);
+    throw error;
+  }
+
+  const problems: string[] = [];
+  const port = overrides.port ?? (env.PORT !== undefined ? parsePort('PORT', env.PORT, problems) : file.port ?? 3000);
   const issuer = overrides.issuer !== undefined
     ? normalizeIssuer(overrides.issuer, problems, 'issuer')
-    : normalizeIssuer(env.ISSUER ?? `http://localhost:${port}`, problems);
+    : env.ISSUER !== undefined ? normalizeIssuer(env.ISSUER, problems)
+      : file.issuer !== undefined ? normalizeIssuer(file.issuer, problems, 'issuer')
+        : `http://localhost:${port}`;
 
   let jwks = overrides.jwks;
-  if (!jwks && env.JWKS && env.JWKS_FILE) {
-    problems.push('JWKS and JWKS_FILE: set one or the other, not both');
-  } else if (!jwks && env.JWKS) {
-    jwks = parseJwks('JWKS', env.JWKS, problems);
-  } else if (!jwks && env.JWKS_FILE) {
-    jwks = readJwksFile(env.JWKS_FILE, problems);
-  }
+  if (!jwks && env.JWKS && env.JWKS_FILE) problems.push('JWKS and JWKS_FILE: set one or the other, not both');
+  else if (!jwks && env.JWKS) jwks = parseJwks('JWKS', env.JWKS, problems);
+  else if (!jwks && env.JWKS_FILE) jwks = readJwksFile(env.JWKS_FILE, problems);
 
   const logLevel = overrides.logLevel ?? (env.LOG_LEVEL ?? 'info') as LogLevel;
-  if (!LOG_LEVELS.includes(logLevel)) {
-    problems.push(`LOG_LEVEL: must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
-  }
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL: must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   const logFormat = overrides.logFormat ?? (env.LOG_FORMAT ?? 'pretty') as GrantLabConfig['logFormat'];
-  if (logFormat !== 'pretty' && logFormat !== 'json') {
-    problems.push(`LOG_FORMAT: must be pretty or json, got "${logFormat}"`);
-  }
+  if (logFormat !== 'pretty' && logFormat !== 'json') problems.push(`LOG_FORMAT: must be pretty or json, got "${logFormat}"`);
 
+  const ttl = { ...DEFAULT_TTL, ...file.ttl, ...overrides.ttl };
   const config: GrantLabConfig = {
-    host: overrides.host ?? env.HOST ?? 'localhost',
+    host: overrides.host ?? env.HOST ?? file.host ?? 'localhost',
     port,
     issuer,
-    dataDir: resolve(overrides.dataDir ?? env.DATA_DIR ?? '.grant-lab'),
+    dataDir: overrides.dataDir === null ? null : resolve(overrides.dataDir ?? env.DATA_DIR ?? file.dataDir ?? '.grant-lab'),
+    source,
     jwks,
     cookieKeys: overrides.cookieKeys ?? (env.COOKIE_KEYS ? parseCookieKeys(env.COOKIE_KEYS, problems) : undefined),
     trustProxy: overrides.trustProxy ?? parseBoolean('TRUST_PROXY', env.TRUST_PROXY ?? 'false', problems),
     logLevel,
     logFormat,
-    clients: contractClients(issuer),
-    users: demoUsers,
-    apis: [demoApi(issuer)],
-    throttle: { ...DEFAULT_THROTTLE, ...overrides.throttle },
+    clients: (file.clients ?? []).map((client) => expandIssuer(client, issuer)),
+    users: file.users ?? [],
+    apis: (file.apis ?? []).map((api): ApiDefinition => ({
+      name: api.identifier,
+      accessTokenFormat: 'jwt',
+      accessTokenTtl: ttl.accessToken,
+      ...api,
+      identifier: expandIssuer(api.identifier, issuer),
+    })),
+    signing: { idTokenAlg: 'RS256', accessTokenAlg: 'ES256', ...file.signing, ...overrides.signing },
+    ttl,
+    dynamicRegistration: { enabled: false, ...file.dynamicRegistration, ...overrides.dynamicRegistration },
+    throttle: { ...DEFAULT_THROTTLE, ...file.signIn, ...overrides.throttle },
   };
 
   validateDirectory(config, problems);
-  if (problems.length) throw new ConfigError(problems);
+  if (problems.length) throw new ConfigError(problems, source);
   return config;
 }
 
-/** Cross-checks between clients, users and APIs that the engine itself would not catch. */
+const isAbsoluteUrl = (value: unknown) => typeof value === 'string' && URL.canParse(value) && !value.includes('#');
+
+/** Cross-checks between clients, users and APIs that neither the schema nor the engine makes. */
 function validateDirectory(config: GrantLabConfig, problems: string[]): void {
-  const clientIds = new Set(config.clients.map((client) => client.client_id));
+  const apiScopes = new Set(config.apis.flatMap((api) => Object.keys(api.scopes)));
+  const seenApis = new Set<string>();
+  config.apis.forEach((api, index) => {
+    if (!isAbsoluteUrl(api.identifier)) problems.push(`apis[${index}].identifier: must be an absolute URL without a fragment`);
+    if (seenApis.has(api.identifier)) problems.push(`apis[${index}].identifier: "${api.identifier}" is used twice`);
+    seenApis.add(api.identifier);
+  });
+
+  const clientIds = new Set<string>();
+  config.clients.forEach((client: ClientDefinition, index) => {
+    if (clientIds.has(client.client_id)) problems.push(`clients[${index}].client_id: "${client.client_id}" is used twice`);
+    clientIds.add(client.client_id);
+    for (const list of ['redirect_uris', 'post_logout_redirect_uris'] as const) {
+      (client[list] ?? []).forEach((uri, position) => {
+        if (!isAbsoluteUrl(uri)) problems.push(`clients[${index}].${list}[${position}]: must be an absolute URL`);
+      });
+    }
+    const unknown = (client.scope ?? '').split(' ').filter((scope) => scope && !OIDC_SCOPES.has(scope) && !apiScopes.has(scope));
+    if (unknown.length) problems.push(`clients[${index}].scope: ${unknown.join(', ')} ${unknown.length > 1 ? 'are' : 'is'} neither an OpenID scope nor an API's scope`);
+  });
+
+  const usernames = new Set<string>();
+  const subs = new Set<string>();
   config.users.forEach((user, index) => {
+    const username = user.username.normalize('NFC').toLowerCase();
+    if (usernames.has(username)) problems.push(`users[${index}].username: "${user.username}" is used twice`);
+    usernames.add(username);
+    if (subs.has(user.claims.sub)) problems.push(`users[${index}].claims.sub: "${user.claims.sub}" is used twice`);
+    subs.add(user.claims.sub);
     // A client-credentials token's `sub` is the client id (RFC 9068 §2.2): a user with the
-    // same id would be indistinguishable from that client at the API.
-    if (clientIds.has(user.claims.sub)) {
-      problems.push(`users[${index}].claims.sub: "${user.claims.sub}" is also a client_id`);
+    // same id would be indistinguishable from that client at an API.
+    if (clientIds.has(user.claims.sub)) problems.push(`users[${index}].claims.sub: "${user.claims.sub}" is also a client_id`);
+    if ((user.password === undefined) === (user.passwordHash === undefined)) {
+      problems.push(`users[${index}]: needs exactly one of password and passwordHash`);
+    } else if (user.passwordHash !== undefined && !parseArgon2idHash(user.passwordHash)) {
+      problems.push(`users[${index}].passwordHash: is not an argon2id hash Grant Lab can verify`);
     }
   });
-  const seen = new Set<string>();
-  config.users.forEach((user, index) => {
-    if (seen.has(user.username)) problems.push(`users[${index}].username: "${user.username}" is used twice`);
-    seen.add(user.username);
-  });
-  const t = config.throttle;
-  for (const [key, value] of Object.entries(t)) {
-    if (!Number.isInteger(value) || value < 1) problems.push(`throttle.${key}: must be a positive whole number`);
-  }
 }

@@ -7,35 +7,33 @@ export interface ApiDefinition {
   name: string;
   /** scope → what it lets a client do, in plain words (shown on the consent page). */
   scopes: Record<string, string>;
+  accessTokenFormat: 'jwt' | 'opaque';
   /** Seconds an access token for this API lives. */
   accessTokenTtl: number;
 }
 
 /**
- * Client registration metadata as the engine accepts it (RFC 7591 names). `response_modes`
- * limits the response modes the client may request (the engine enforces it).
+ * Client registration metadata as the engine accepts it (RFC 7591 names). `scope` lists every
+ * scope the client may use, OpenID and API scopes alike.
  */
 export interface ClientDefinition {
   client_id: string;
-  client_name?: string;
   client_secret?: string;
-  application_type?: 'web' | 'native';
-  token_endpoint_auth_method?: 'client_secret_basic' | 'client_secret_post' | 'none';
-  grant_types: string[];
-  response_types: string[];
-  response_modes?: string[];
-  redirect_uris: string[];
+  client_name?: string;
+  redirect_uris?: string[];
   post_logout_redirect_uris?: string[];
-  /** Every scope the client may be granted: OpenID scopes and API scopes alike. */
-  scope: string;
+  scope?: string;
+  [metadata: string]: unknown;
 }
 
 export interface UserDefinition {
   username: string;
+  /** Plain text, hashed with argon2id when first needed; or passwordHash. */
+  password?: string;
   /** argon2id PHC string. */
-  passwordHash: string;
-  /** Shown on the sign-in page and the index: only ever for demo accounts. */
-  demoPassword?: string;
+  passwordHash?: string;
+  /** Show the credentials on the sign-in page (demo accounts). */
+  demo?: boolean;
   /** OpenID Connect standard claims; `sub` is the stable account id. */
   claims: { sub: string } & Record<string, unknown>;
 }
@@ -52,6 +50,19 @@ export interface ThrottleSettings {
   lockoutSeconds: number;
 }
 
+export type SigningAlg = 'RS256' | 'PS256' | 'ES256' | 'EdDSA';
+
+export interface Lifetimes {
+  accessToken: number;
+  idToken: number;
+  authorizationCode: number;
+  refreshToken: number;
+  publicClientRefreshToken: number;
+  session: number;
+  interaction: number;
+  grant: number;
+}
+
 export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug';
 
 export interface GrantLabConfig {
@@ -60,8 +71,10 @@ export interface GrantLabConfig {
   port: number;
   /** The issuer identifier: an origin with no path, e.g. http://localhost:3000. */
   issuer: string;
-  /** Keys and other state that must survive a restart live here. */
-  dataDir: string;
+  /** Keys that must survive a restart live here; null keeps them in memory (tests). */
+  dataDir: string | null;
+  /** The configuration file this came from, for messages. */
+  source: string;
   /** Signing keys supplied from outside (env or file); generated into dataDir when absent. */
   jwks?: JSONWebKeySet;
   /** Cookie signing keys supplied from outside; generated into dataDir when absent. */
@@ -73,5 +86,23 @@ export interface GrantLabConfig {
   clients: ClientDefinition[];
   users: UserDefinition[];
   apis: ApiDefinition[];
+  signing: { idTokenAlg: SigningAlg; accessTokenAlg: SigningAlg };
+  ttl: Lifetimes;
+  dynamicRegistration: { enabled: boolean; initialAccessToken?: string };
   throttle: ThrottleSettings;
+}
+
+/** What a configuration file may hold (see schema/grant-lab.schema.json). */
+export interface ConfigFile {
+  issuer?: string;
+  port?: number;
+  host?: string;
+  dataDir?: string;
+  clients?: ClientDefinition[];
+  users?: UserDefinition[];
+  apis?: (Omit<ApiDefinition, 'name' | 'accessTokenFormat' | 'accessTokenTtl'> & Partial<ApiDefinition>)[];
+  signing?: Partial<GrantLabConfig['signing']>;
+  ttl?: Partial<Lifetimes>;
+  dynamicRegistration?: Partial<GrantLabConfig['dynamicRegistration']>;
+  signIn?: Partial<ThrottleSettings>;
 }

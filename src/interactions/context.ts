@@ -1,14 +1,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Provider, { errors } from 'oidc-provider';
 import type { Accounts } from '../accounts/index.ts';
-import type { UserDefinition } from '../config/types.ts';
 import type { ResourceCatalog } from '../provider/resources.ts';
 import type { CsrfProtection } from './csrf.ts';
 
 export interface InteractionDependencies {
   provider: Provider;
   accounts: Accounts;
-  users: UserDefinition[];
   resources: ResourceCatalog;
   csrf: CsrfProtection;
 }

@@ -17,9 +17,7 @@ export async function renderLogin(
     clientName: await clientNameOf(deps.provider, interaction.params.client_id),
     username: form.username ?? (typeof interaction.params.login_hint === 'string' ? interaction.params.login_hint : ''),
     error: form.error,
-    demoAccounts: deps.users
-      .filter((user) => user.demoPassword)
-      .map((user) => ({ username: user.username, password: user.demoPassword })),
+    demoAccounts: deps.accounts.demoAccounts(),
   });
 }
 

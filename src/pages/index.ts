@@ -11,6 +11,7 @@ const ENDPOINT_NAMES: Record<keyof typeof ROUTES, string> = {
   introspection: 'Introspection',
   revocation: 'Revocation',
   end_session: 'End session (logout)',
+  registration: 'Dynamic client registration',
 };
 
 export async function indexPage(app: FastifyInstance, { config }: { config: GrantLabConfig }): Promise<void> {
@@ -22,7 +23,7 @@ export async function indexPage(app: FastifyInstance, { config }: { config: Gran
     endpoints: [
       { name: 'OpenID discovery', url: discovery },
       { name: 'OAuth metadata (RFC 8414)', url: `${config.issuer}/.well-known/oauth-authorization-server` },
-      ...Object.entries(ROUTES).map(([name, path]) => ({
+      ...Object.entries(ROUTES).filter(([name]) => name !== 'registration' || config.dynamicRegistration.enabled).map(([name, path]) => ({
         name: ENDPOINT_NAMES[name as keyof typeof ROUTES],
         url: `${config.issuer}${path}`,
       })),
@@ -30,7 +31,7 @@ export async function indexPage(app: FastifyInstance, { config }: { config: Gran
     clients: config.clients,
     users: config.users.map((user) => ({
       username: user.username,
-      password: user.demoPassword,
+      password: user.demo ? user.password : undefined,
       name: user.claims.name,
     })),
   };

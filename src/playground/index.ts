@@ -5,7 +5,6 @@ import { readFile } from 'node:fs/promises';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { FAILURES, FLOWS, findFlow, isFailureOf, type Flow } from '../flows/catalog.ts';
-import type { UserDefinition } from '../config/types.ts';
 import { sendErrorPage } from '../pages/error-page.ts';
 import { fromAnotherSite, rememberRun, runsInBrowser } from './browser-binding.ts';
 import type { PlaygroundEnvironment } from './client.ts';
@@ -21,7 +20,8 @@ import type { Run } from './transcript.ts';
 
 export interface PlaygroundOptions {
   environment: PlaygroundEnvironment;
-  users: UserDefinition[];
+  /** The accounts the password flow may sign in as (their passwords are shown anyway). */
+  demoAccounts: () => { username: string; password: string }[];
 }
 
 const runIdParams = {
@@ -32,9 +32,8 @@ const runIdParams = {
 
 const OAUTH4WEBAPI = createRequire(import.meta.url).resolve('oauth4webapi');
 
-export async function playground(app: FastifyInstance, { environment: env, users }: PlaygroundOptions): Promise<void> {
+export async function playground(app: FastifyInstance, { environment: env, demoAccounts }: PlaygroundOptions): Promise<void> {
   const runs = new RunStore();
-  const demoUsers = users.filter((user) => user.demoPassword);
   await app.register(formbody, { bodyLimit: 16 * 1024 });
 
   app.addHook('onSend', async (_request, reply) => {
@@ -56,7 +55,7 @@ export async function playground(app: FastifyInstance, { environment: env, users
   app.get<{ Params: { flowId: string } }>('/flows/:flowId', async (request, reply) => {
     const flow = findFlow(request.params.flowId);
     if (!flow) return sendErrorPage(reply, 404, 'No such flow', 'Grant Lab has no flow by that name.');
-    return reply.viewAsync('flow', { flow, failures: flow.failures.map((id) => ({ id, ...FAILURES[id] })), users: demoUsers, flows: FLOWS });
+    return reply.viewAsync('flow', { flow, failures: flow.failures.map((id) => ({ id, ...FAILURES[id] })), users: demoAccounts(), flows: FLOWS });
   });
 
   app.post<{ Body: Record<string, unknown> | undefined }>('/playground/runs', async (request, reply) => {
@@ -76,8 +75,10 @@ export async function playground(app: FastifyInstance, { environment: env, users
         await runClientCredentials(run, env);
         return undefined;
       case 'password': {
-        const user = demoUsers.find((candidate) => candidate.username === body.username) ?? demoUsers[0]!;
-        await runPassword(run, env, user.username, user.demoPassword!);
+        const accounts = demoAccounts();
+        const account = accounts.find((candidate) => candidate.username === body.username) ?? accounts[0];
+        if (!account) throw new Error('the password flow needs a demo account (demo: true) in the configuration');
+        await runPassword(run, env, account.username, account.password);
         return undefined;
       }
       case 'authorization-code':

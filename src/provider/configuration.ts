@@ -3,8 +3,7 @@
 // accounts, keys, page rendering) arrives through `wiring`, and is plugged in by ./index.ts.
 import type { Adapter, ClientMetadata, Configuration, FindAccount, KoaContextWithOIDC } from 'oidc-provider';
 import { errors } from 'oidc-provider';
-import type { ClientDefinition, GrantLabConfig } from '../config/types.ts';
-import { ID_TOKEN_ALG } from './keys.ts';
+import type { GrantLabConfig } from '../config/types.ts';
 import type { ResourceCatalog } from './resources.ts';
 
 /** The OpenID Connect scopes and the standard claims each one releases (OIDC Core §5.4). */
@@ -26,6 +25,7 @@ export const ROUTES = {
   introspection: '/introspect',
   revocation: '/revoke',
   end_session: '/logout',
+  registration: '/register',
 } as const;
 
 export const INTERACTION_PATH = '/interaction';
@@ -47,28 +47,11 @@ export interface ProviderWiring {
   onJwtAccessToken(jti: string, grantId: string, expiresInSeconds: number): Promise<void>;
 }
 
-const MINUTE = 60;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-
 type ClientLike = { clientAuthMethod?: string; redirectUris?: readonly string[] };
 
 const isPublic = (client: ClientLike) => client.clientAuthMethod === 'none';
 
-/**
- * Our client definitions carry one `scope` (RFC 7591 §2: every scope the client may use). The
- * engine accepts only its own OpenID scopes there, so API scopes move to `api_scopes`.
- */
-export function toEngineClient(client: ClientDefinition): ClientMetadata {
-  const scopes = client.scope.split(' ').filter(Boolean);
-  return {
-    ...client,
-    scope: scopes.filter((scope) => OIDC_SCOPES.has(scope)).join(' ') || undefined,
-    api_scopes: scopes.filter((scope) => !OIDC_SCOPES.has(scope)).join(' '),
-  } as ClientMetadata;
-}
-
-/** The API scopes a client may be granted (see toEngineClient). */
+/** The API scopes a client may be granted (see the api_scopes validator below). */
 export function apiScopesOf(client: object): string | undefined {
   // The engine keeps extra metadata under its registered (snake_case) name.
   return (client as { api_scopes?: string }).api_scopes;
@@ -96,7 +79,7 @@ export function buildProviderConfiguration(config: GrantLabConfig, wiring: Provi
       long: { httpOnly: true, sameSite: 'lax' },
       short: { httpOnly: true, sameSite: 'lax' },
     },
-    clients: config.clients.map(toEngineClient),
+    clients: config.clients as ClientMetadata[],
 
     claims: { ...OIDC_SCOPE_CLAIMS, acr: null, amr: null, auth_time: null, sid: null, iss: null } as Configuration['claims'],
     // OIDC Core §5.4: with an access token for userinfo, scope claims are fetched from there.
@@ -106,18 +89,27 @@ export function buildProviderConfiguration(config: GrantLabConfig, wiring: Provi
     clientDefaults: {
       grant_types: ['authorization_code'],
       response_types: ['code'],
-      id_token_signed_response_alg: ID_TOKEN_ALG,
+      id_token_signed_response_alg: config.signing.idTokenAlg,
       token_endpoint_auth_method: 'client_secret_basic',
     },
     enabledJWA: {
-      idTokenSigningAlgValues: ['RS256', 'ES256'],
+      // The algorithms Grant Lab holds keys for, and no others.
+      idTokenSigningAlgValues: [...new Set([config.signing.idTokenAlg, config.signing.accessTokenAlg])],
     },
     extraClientMetadata: {
       properties: ['api_scopes'],
-      validator(_ctx, key, value) {
-        if (key === 'api_scopes' && value !== undefined && typeof value !== 'string') {
-          throw new errors.InvalidClientMetadata('api_scopes must be a space-separated string');
-        }
+      // RFC 7591 §2: `scope` lists every scope the client may use. The engine accepts only its
+      // own OpenID scopes there, so API scopes are moved to `api_scopes` before it checks; a
+      // scope neither knows is refused. Runs for configured and registered clients alike.
+      validator(_ctx, key, _value, metadata) {
+        if (key !== 'api_scopes' || typeof metadata.scope !== 'string') return;
+        const scopes = metadata.scope.split(' ').filter(Boolean);
+        const unknown = scopes.filter((scope) => !OIDC_SCOPES.has(scope) && !resources.knowsScope(scope));
+        if (unknown.length) throw new errors.InvalidClientMetadata(`scope contains values no API defines: ${unknown.join(' ')}`);
+        const oidc = scopes.filter((scope) => OIDC_SCOPES.has(scope)).join(' ');
+        if (oidc) metadata.scope = oidc;
+        else delete metadata.scope;
+        metadata.api_scopes = scopes.filter((scope) => !OIDC_SCOPES.has(scope)).join(' ');
       },
     },
     // RFC 9700 §4.1.1: redirect URIs are compared exactly, and always sent.
@@ -174,10 +166,14 @@ export function buildProviderConfiguration(config: GrantLabConfig, wiring: Provi
         // request names the API again with `resource`.
         useGrantedResource: async () => false,
       },
+      // RFC 7591, when the configuration asks for it.
+      registration: {
+        enabled: config.dynamicRegistration.enabled,
+        initialAccessToken: config.dynamicRegistration.initialAccessToken ?? false,
+      },
       // Not offered: each would be advertised by discovery, and each needs its own tests first.
       dPoP: { enabled: false },
       pushedAuthorizationRequests: { enabled: false },
-      registration: { enabled: false },
       deviceFlow: { enabled: false },
       claimsParameter: { enabled: false },
       requestObjects: { enabled: false },
@@ -207,20 +203,19 @@ export function buildProviderConfiguration(config: GrantLabConfig, wiring: Provi
     },
 
     ttl: {
-      AccessToken: (ctx, token) => shortenedLifetime(ctx, token.resourceServer?.accessTokenTTL ?? 10 * MINUTE),
-      ClientCredentials: (ctx, token) => shortenedLifetime(ctx, token.resourceServer?.accessTokenTTL ?? 10 * MINUTE),
-      // RFC 6749 §4.1.2: short-lived, ten minutes at most; one minute is plenty on loopback.
-      AuthorizationCode: MINUTE,
-      IdToken: HOUR,
-      Interaction: HOUR,
-      Session: DAY,
-      Grant: 14 * DAY,
+      AccessToken: (ctx, token) => shortenedLifetime(ctx, token.resourceServer?.accessTokenTTL ?? config.ttl.accessToken),
+      ClientCredentials: (ctx, token) => shortenedLifetime(ctx, token.resourceServer?.accessTokenTTL ?? config.ttl.accessToken),
+      AuthorizationCode: config.ttl.authorizationCode,
+      IdToken: config.ttl.idToken,
+      Interaction: config.ttl.interaction,
+      Session: config.ttl.session,
+      Grant: config.ttl.grant,
       RefreshToken(ctx, token, client) {
         const rotated = ctx?.oidc?.entities.RotatedRefreshToken;
         // A rotated public-client token keeps its predecessor's end: rotation never extends
         // how long a stolen token family can live.
         if (rotated && isPublic(client)) return rotated.remainingTTL;
-        return isPublic(client) ? DAY : 14 * DAY;
+        return isPublic(client) ? config.ttl.publicClientRefreshToken : config.ttl.refreshToken;
       },
     },
 

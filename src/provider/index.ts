@@ -1,8 +1,8 @@
 // Wiring: the one place the engine meets storage, accounts, keys and pages.
 import Provider, { type Account, type FindAccount, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Accounts } from '../accounts/index.ts';
-import { isLoopbackHttpIssuer } from '../config/index.ts';
-import type { GrantLabConfig } from '../config/types.ts';
+import { ConfigError, expandIssuer, isLoopbackHttpIssuer } from '../config/index.ts';
+import type { ClientDefinition, GrantLabConfig } from '../config/types.ts';
 import * as passwordGrant from '../grants/password.ts';
 import { securityHeaders } from '../http/security-headers.ts';
 import { GrantRevocationIndex } from '../storage/grant-revocation.ts';
@@ -28,7 +28,7 @@ export interface GrantLabProvider {
 
 export async function createProvider(deps: ProviderDependencies): Promise<GrantLabProvider> {
   const { config, keys, accounts } = deps;
-  const resources = new ResourceCatalog(config.apis);
+  const resources = new ResourceCatalog(config.apis, config.signing.accessTokenAlg);
   const revocations = new GrantRevocationIndex(deps.adapter);
 
   const findAccount: FindAccount = async (_ctx, sub) => {
@@ -63,9 +63,16 @@ export async function createProvider(deps: ProviderDependencies): Promise<GrantL
   provider.on('server_error', (_ctx: KoaContextWithOIDC, error: unknown) => deps.onServerError(error));
 
   // Every configured client is validated now, so a bad one stops the start, not a later login.
-  for (const client of config.clients) {
-    await provider.Client.find(client.client_id);
+  const problems: string[] = [];
+  for (const [index, client] of config.clients.entries()) {
+    try {
+      await provider.Client.find(client.client_id);
+    } catch (error) {
+      const { error_description: description } = error as { error_description?: string };
+      problems.push(`clients[${index}] (${client.client_id}): ${description ?? (error as Error).message}`);
+    }
   }
+  if (problems.length) throw new ConfigError(problems, config.source);
 
   return { provider, resources, revocations };
 }
@@ -116,4 +123,27 @@ function pinOriginToIssuer(issuer: string) {
     ctx.set(securityHeaders);
     await next();
   };
+}
+
+/**
+ * Registers a client at runtime, stored like a dynamically registered one (RFC 7591), so a
+ * reset forgets it. The engine validates it as it would a registration request.
+ */
+export async function registerClient(provider: Provider, issuer: string, metadata: ClientDefinition): Promise<void> {
+  const client = expandIssuer(metadata, issuer);
+  const existing = await provider.Client.find(client.client_id).catch(() => undefined);
+  if ((existing as { noManage?: boolean } | undefined)?.noManage) {
+    throw new Error(`client ${client.client_id}: is configured already and cannot be replaced at runtime`);
+  }
+  // Where the engine keeps dynamically registered clients (absent from its type definitions).
+  const { adapter } = provider.Client as unknown as { adapter: Adapter };
+  // No expiry: it lives until a reset.
+  await adapter.upsert(client.client_id, client, undefined as unknown as number);
+  try {
+    await provider.Client.find(client.client_id);
+  } catch (error) {
+    await adapter.destroy(client.client_id);
+    const { error_description: description } = error as { error_description?: string };
+    throw new Error(`client ${client.client_id}: ${description ?? (error as Error).message}`);
+  }
 }

@@ -1,9 +1,11 @@
 // Signing keys and cookie keys. Supplied ones are validated; missing ones are generated once
-// into the data directory, so tokens issued before a restart still verify after it.
+// into the data directory, so tokens issued before a restart still verify after it. Without a
+// data directory (in-process test servers) they live in memory, shared within the process.
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JSONWebKeySet, type JWK } from 'jose';
+import type { SigningAlg } from '../config/types.ts';
 
 export interface KeyMaterial {
   /** Private signing keys, as the engine's `jwks` option takes them. */
@@ -13,10 +15,6 @@ export interface KeyMaterial {
   cookieKeys: string[];
 }
 
-/** The algorithms Grant Lab signs with: RS256 for ID tokens, ES256 for JWT access tokens. */
-export const ID_TOKEN_ALG = 'RS256';
-export const ACCESS_TOKEN_ALG = 'ES256';
-
 const JWKS_FILE = 'jwks.json';
 const COOKIE_KEYS_FILE = 'cookie-keys.json';
 const PUBLIC_MEMBERS = new Set(['kty', 'kid', 'use', 'alg', 'crv', 'x', 'y', 'n', 'e']);
@@ -25,20 +23,31 @@ export class KeyError extends Error {
   override name = 'KeyError';
 }
 
-async function generateSigningKey(alg: string): Promise<JWK> {
-  const { privateKey } = await generateKeyPair(alg, { extractable: true, modulusLength: 2048 });
+const fitsAlg = (jwk: JWK, alg: SigningAlg): boolean => {
+  if (jwk.alg !== undefined && jwk.alg !== alg) return false;
+  switch (alg) {
+    case 'RS256':
+    case 'PS256':
+      return jwk.kty === 'RSA';
+    case 'ES256':
+      return jwk.kty === 'EC' && jwk.crv === 'P-256';
+    case 'EdDSA':
+      return jwk.kty === 'OKP' && jwk.crv === 'Ed25519';
+  }
+};
+
+async function generateSigningKey(alg: SigningAlg): Promise<JWK> {
+  const { privateKey } = await generateKeyPair(alg, alg === 'EdDSA' ? { extractable: true, crv: 'Ed25519' } : { extractable: true, modulusLength: 2048 });
   const jwk = await exportJWK(privateKey);
   return { ...jwk, kid: await calculateJwkThumbprint(jwk), alg, use: 'sig' };
 }
 
-function requireKey(jwks: JSONWebKeySet, source: string, alg: string, match: (jwk: JWK) => boolean): void {
-  const found = jwks.keys.some((jwk) => match(jwk) && (jwk.alg === undefined || jwk.alg === alg) && typeof jwk.d === 'string');
-  if (!found) throw new KeyError(`${source}: needs a private key for ${alg}`);
-}
+const missingAlgs = (jwks: JSONWebKeySet, algs: SigningAlg[]) =>
+  algs.filter((alg) => !jwks.keys.some((jwk) => fitsAlg(jwk, alg) && typeof jwk.d === 'string'));
 
-export function validateSigningKeys(jwks: JSONWebKeySet, source: string): void {
-  requireKey(jwks, source, ID_TOKEN_ALG, (jwk) => jwk.kty === 'RSA');
-  requireKey(jwks, source, ACCESS_TOKEN_ALG, (jwk) => jwk.kty === 'EC' && jwk.crv === 'P-256');
+export function validateSigningKeys(jwks: JSONWebKeySet, source: string, algs: SigningAlg[]): void {
+  const [missing] = missingAlgs(jwks, algs);
+  if (missing) throw new KeyError(`${source}: needs a private key for ${missing}`);
   const kids = jwks.keys.map((jwk) => jwk.kid);
   if (kids.some((kid) => typeof kid !== 'string' || !kid) || new Set(kids).size !== kids.length) {
     throw new KeyError(`${source}: every key needs a unique "kid"`);
@@ -75,46 +84,66 @@ async function writeSecret(path: string, value: unknown): Promise<void> {
   await rename(temporary, path);
 }
 
+/** Keys generated for servers without a data directory: one set per process, per algorithm. */
+const inMemoryKeys = new Map<SigningAlg, Promise<JWK>>();
+const inMemoryCookieKey = randomBytes(32).toString('base64url');
+
+function keyInMemory(alg: SigningAlg): Promise<JWK> {
+  let key = inMemoryKeys.get(alg);
+  if (!key) inMemoryKeys.set(alg, key = generateSigningKey(alg));
+  return key;
+}
+
+async function storedSigningKeys(dataDir: string, algs: SigningAlg[]): Promise<JSONWebKeySet> {
+  const path = join(dataDir, JWKS_FILE);
+  const stored = await readJson(path);
+  if (stored !== undefined && !Array.isArray((stored as JSONWebKeySet | null)?.keys)) {
+    throw new KeyError(`${path}: must be a JSON Web Key Set`);
+  }
+  const jwks = (stored as JSONWebKeySet | undefined) ?? { keys: [] };
+  const missing = missingAlgs(jwks, algs);
+  // A new algorithm in the configuration gets a new key; existing keys stay, so what they
+  // signed keeps verifying.
+  if (missing.length) {
+    jwks.keys.push(...await Promise.all(missing.map(generateSigningKey)));
+    await writeSecret(path, jwks);
+  }
+  validateSigningKeys(jwks, path, algs);
+  return jwks;
+}
+
+async function storedCookieKeys(dataDir: string): Promise<string[]> {
+  const path = join(dataDir, COOKIE_KEYS_FILE);
+  const stored = await readJson(path);
+  if (stored === undefined) {
+    const keys = [randomBytes(32).toString('base64url')];
+    await writeSecret(path, keys);
+    return keys;
+  }
+  if (Array.isArray(stored) && stored.length > 0 && stored.every((key) => typeof key === 'string' && key.length >= 32)) return stored;
+  throw new KeyError(`${path}: must be a JSON array of secrets, each at least 32 characters long`);
+}
+
 export async function loadKeyMaterial(options: {
-  dataDir: string;
+  dataDir: string | null;
+  algs: SigningAlg[];
   jwks?: JSONWebKeySet;
   cookieKeys?: string[];
 }): Promise<KeyMaterial> {
-  let jwks = options.jwks;
-  let cookieKeys = options.cookieKeys;
+  const algs = [...new Set(options.algs)];
+  const { dataDir } = options;
+  if (dataDir && (!options.jwks || !options.cookieKeys)) await mkdir(dataDir, { recursive: true, mode: 0o700 });
 
-  if (jwks) {
-    validateSigningKeys(jwks, 'JWKS');
+  let jwks: JSONWebKeySet;
+  if (options.jwks) {
+    validateSigningKeys(options.jwks, 'JWKS', algs);
+    jwks = options.jwks;
+  } else if (dataDir) {
+    jwks = await storedSigningKeys(dataDir, algs);
+  } else {
+    jwks = { keys: await Promise.all(algs.map(keyInMemory)) };
   }
-  if (!jwks || !cookieKeys) {
-    await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
-  }
-
-  if (!jwks) {
-    const path = join(options.dataDir, JWKS_FILE);
-    const stored = await readJson(path);
-    if (stored === undefined) {
-      jwks = { keys: [await generateSigningKey(ID_TOKEN_ALG), await generateSigningKey(ACCESS_TOKEN_ALG)] };
-      await writeSecret(path, jwks);
-    } else {
-      jwks = stored as JSONWebKeySet;
-      if (!Array.isArray(jwks?.keys)) throw new KeyError(`${path}: must be a JSON Web Key Set`);
-      validateSigningKeys(jwks, path);
-    }
-  }
-
-  if (!cookieKeys) {
-    const path = join(options.dataDir, COOKIE_KEYS_FILE);
-    const stored = await readJson(path);
-    if (stored === undefined) {
-      cookieKeys = [randomBytes(32).toString('base64url')];
-      await writeSecret(path, cookieKeys);
-    } else if (Array.isArray(stored) && stored.length > 0 && stored.every((key) => typeof key === 'string' && key.length >= 32)) {
-      cookieKeys = stored;
-    } else {
-      throw new KeyError(`${path}: must be a JSON array of secrets, each at least 32 characters long`);
-    }
-  }
+  const cookieKeys = options.cookieKeys ?? (dataDir ? await storedCookieKeys(dataDir) : [inMemoryCookieKey]);
 
   const signingKeys = { keys: jwks.keys as JWK[] };
   return { jwks: signingKeys, publicJwks: toPublicJwks(signingKeys), cookieKeys };

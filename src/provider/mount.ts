@@ -16,6 +16,8 @@ export function engineRoutes(): string[] {
     `${ROUTES.authorization}/:uid`,
     `${ROUTES.end_session}/confirm`,
     `${ROUTES.end_session}/success`,
+    // A registered client reads its own registration here (RFC 7592 §2.1).
+    `${ROUTES.registration}/:clientId`,
   ];
 }
 

@@ -1,14 +1,20 @@
 // Resource indicators (RFC 8707): which API a token is for, and which of its scopes a client
 // may get. Shared by the engine's configuration and the password grant.
 import { errors, type ResourceServer } from 'oidc-provider';
-import type { ApiDefinition } from '../config/types.ts';
-import { ACCESS_TOKEN_ALG } from './keys.ts';
+import type { ApiDefinition, SigningAlg } from '../config/types.ts';
 
 export class ResourceCatalog {
   readonly #apis: Map<string, ApiDefinition>;
+  readonly #accessTokenAlg: SigningAlg;
 
-  constructor(apis: ApiDefinition[]) {
+  constructor(apis: ApiDefinition[], accessTokenAlg: SigningAlg) {
     this.#apis = new Map(apis.map((api) => [api.identifier, api]));
+    this.#accessTokenAlg = accessTokenAlg;
+  }
+
+  /** True when some API defines this scope. */
+  knowsScope(scope: string): boolean {
+    return [...this.#apis.values()].some((api) => Object.hasOwn(api.scopes, scope));
   }
 
   get(identifier: string): ApiDefinition | undefined {
@@ -34,7 +40,8 @@ export class ResourceCatalog {
 
   /**
    * What the engine issues for `resource` to a client allowed `clientApiScopes` (all of them
-   * when undefined): JWT access tokens (RFC 9068) carrying only the scopes that client may have.
+   * when undefined): access tokens in the API's format (JWT: RFC 9068) carrying only the scopes
+   * that client may have.
    */
   resourceServerInfo(resource: string, clientApiScopes: string | undefined): ResourceServer {
     const api = this.#apis.get(resource);
@@ -46,8 +53,8 @@ export class ResourceCatalog {
       scope,
       audience: api.identifier,
       accessTokenTTL: api.accessTokenTtl,
-      accessTokenFormat: 'jwt',
-      jwt: { sign: { alg: ACCESS_TOKEN_ALG } },
+      accessTokenFormat: api.accessTokenFormat,
+      ...(api.accessTokenFormat === 'jwt' ? { jwt: { sign: { alg: this.#accessTokenAlg } } } : {}),
     };
   }
 }

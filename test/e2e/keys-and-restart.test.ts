@@ -65,7 +65,7 @@ describe('keys', () => {
       const { privateKey } = await generateKeyPair(alg, { extractable: true });
       return { ...await exportJWK(privateKey), alg, use: 'sig', kid: `supplied-${index}` };
     }));
-    const server = await startTestServer({ dataDir }, { env: { JWKS: JSON.stringify({ keys }) } });
+    const server = await startTestServer({ dataDir, env: { JWKS: JSON.stringify({ keys }) } });
     try {
       const published = await (await fetch(`${server.issuer}/jwks`)).json() as { keys: { kid: string; d?: string }[] };
       expect(published.keys.map((key) => key.kid).sort()).toEqual(['supplied-0', 'supplied-1']);
@@ -84,7 +84,7 @@ describe('keys', () => {
     }));
     const file = join(await tempDir(), 'keys.json');
     await writeFile(file, JSON.stringify({ keys }));
-    const server = await startTestServer({ dataDir }, { env: { JWKS_FILE: file, COOKIE_KEYS: 'k'.repeat(32) } });
+    const server = await startTestServer({ dataDir, env: { JWKS_FILE: file, COOKIE_KEYS: 'k'.repeat(32) } });
     try {
       const published = await (await fetch(`${server.issuer}/jwks`)).json() as { keys: { kid: string }[] };
       expect(published.keys.map((key) => key.kid).sort()).toEqual(['file-ES256', 'file-RS256']);
@@ -102,9 +102,9 @@ describe('keys', () => {
   it('refuse to start with a key set that cannot sign what Grant Lab signs', async () => {
     const { privateKey } = await generateKeyPair('RS256', { extractable: true });
     const jwks = JSON.stringify({ keys: [{ ...await exportJWK(privateKey), kid: 'only-rsa' }] });
-    await expect(startGrantLab({ port: 0, logLevel: 'silent', dataDir: await tempDir() }, { env: { JWKS: jwks } }))
+    await expect(startGrantLab({ dataDir: await tempDir(), env: { JWKS: jwks } }))
       .rejects.toThrow('JWKS: needs a private key for ES256');
-    await expect(startGrantLab({ port: 0, logLevel: 'silent', dataDir: await tempDir() }, { env: { JWKS: '{not json' } }))
+    await expect(startGrantLab({ dataDir: await tempDir(), env: { JWKS: '{not json' } }))
       .rejects.toThrow('JWKS: is not valid JSON');
   });
 });

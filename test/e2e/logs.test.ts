@@ -9,7 +9,7 @@ import { grantLabForThisFile } from '../support/grant-lab.ts';
 
 let logs = '';
 const logStream = new Writable({ write(chunk, _encoding, done) { logs += chunk; done(); } });
-const server = grantLabForThisFile({ logLevel: 'debug', logFormat: 'json' }, { logStream });
+const server = grantLabForThisFile({ logLevel: 'debug', logFormat: 'json', logStream });
 
 describe('logs', () => {
   it('record each request by method, path and status, and no secret of any kind', async () => {

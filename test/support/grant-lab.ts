@@ -4,11 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as client from 'openid-client';
 import { afterAll, beforeAll } from 'vitest';
-import type { BuildOptions } from '../../src/app.ts';
-import type { ConfigOverrides } from '../../src/config/index.ts';
-import { type RunningGrantLab, startGrantLab } from '../../src/start.ts';
+import { type GrantLab, type StartOptions, startGrantLab } from '../../src/start.ts';
 
-export interface TestServer extends RunningGrantLab {
+export interface TestServer extends GrantLab {
   /** The demo API's resource indicator, {issuer}/api. */
   api: string;
   /** An openid-client Configuration for a contract client, built from discovery. */
@@ -22,12 +20,10 @@ export const SECRETS: Record<string, string> = {
   'trusted-app': 'trusted-app-secret',
 };
 
-export async function startTestServer(
-  overrides: ConfigOverrides = {},
-  { env = {}, ...buildOptions }: BuildOptions & { env?: NodeJS.ProcessEnv } = {},
-): Promise<TestServer> {
-  const dataDir = overrides.dataDir ?? await mkdtemp(join(tmpdir(), 'grant-lab-test-'));
-  const running = await startGrantLab({ port: 0, logLevel: 'silent', dataDir, ...overrides }, { env, ...buildOptions });
+/** A server with its own data directory (some tests read or reuse its keys). */
+export async function startTestServer(options: StartOptions = {}): Promise<TestServer> {
+  const dataDir = options.dataDir ?? await mkdtemp(join(tmpdir(), 'grant-lab-test-'));
+  const running = await startGrantLab({ ...options, dataDir });
   return {
     ...running,
     api: `${running.issuer}/api`,
@@ -41,7 +37,7 @@ export async function startTestServer(
     },
     async close() {
       await running.close();
-      if (!overrides.dataDir) await rm(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -2,7 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Accounts } from '../../src/accounts/index.ts';
 import { hashPassword, parseArgon2idHash, verifyPassword } from '../../src/accounts/passwords.ts';
 import { SignInThrottle } from '../../src/accounts/throttle.ts';
-import { demoUsers } from '../../src/config/contract.ts';
+import { loadConfig } from '../../src/config/index.ts';
+
+const demoUsers = loadConfig({ env: {} }).users;
 
 const settings = { windowSeconds: 60, maxFailuresPerUser: 3, maxFailuresPerAddress: 5, lockoutSeconds: 30 };
 const closers: { close(): void }[] = [];
@@ -16,9 +18,11 @@ describe('passwords', () => {
     expect(await verifyPassword('correct horsf', hash)).toBe(false);
   });
 
-  it('verify the contract users\' stored hashes', async () => {
-    expect(await verifyPassword('wonderland', demoUsers[0]!.passwordHash)).toBe(true);
-    expect(await verifyPassword('builder', demoUsers[1]!.passwordHash)).toBe(true);
+  it('verify a hash made by another implementation (the reference argon2 CLI)', async () => {
+    // echo -n wonderland | argon2 somesaltvalue16 -id -t 2 -m 15 -p 1 -l 32 -e
+    const hash = '$argon2id$v=19$m=32768,t=2,p=1$c29tZXNhbHR2YWx1ZTE2$YbJIKfpZlrEmJp+FIhNjX+BSflKXiE9Xcp5kLR1mwjg';
+    expect(await verifyPassword('wonderland', hash)).toBe(true);
+    expect(await verifyPassword('Wonderland', hash)).toBe(false);
   });
 
   it('refuse malformed hashes and hashes whose cost could exhaust the machine', () => {

@@ -1,0 +1,64 @@
+// The grant-lab command line: flags override the environment, which overrides the file.
+import { parseArgs } from 'node:util';
+import type { LoadOptions } from './config/index.ts';
+
+export const USAGE = `Usage: grant-lab [options]
+
+Starts Grant Lab, a local OAuth 2.0 / OpenID Connect authorization server.
+
+Options:
+  --port <number>      port to listen on (env PORT; default 3000)
+  --issuer <url>       issuer identifier, an origin without a path
+                       (env ISSUER; default http://localhost:<port>)
+  --config <file>      configuration file, YAML or JSON (env CONFIG;
+                       default: the demo setup, config/default.yaml)
+  --data-dir <dir>     where generated keys are kept (env DATA_DIR; default .grant-lab)
+  -h, --help           show this help
+  -v, --version        show the version
+
+Other settings come from the environment: HOST, JWKS, JWKS_FILE, COOKIE_KEYS,
+TRUST_PROXY, LOG_LEVEL, LOG_FORMAT. See the README.`;
+
+export type CliCommand =
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | { kind: 'serve'; load: LoadOptions }
+  | { kind: 'usage-error'; message: string };
+
+export function parseCommandLine(args: string[], env: NodeJS.ProcessEnv): CliCommand {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        issuer: { type: 'string' },
+        config: { type: 'string' },
+        'data-dir': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    }));
+  } catch (error) {
+    return { kind: 'usage-error', message: (error as Error).message };
+  }
+  if (values.help) return { kind: 'help' };
+  if (values.version) return { kind: 'version' };
+  if (values.port !== undefined && (!/^\d{1,5}$/.test(values.port) || Number(values.port) > 65_535)) {
+    return { kind: 'usage-error', message: `--port: must be a whole number from 0 to 65535, got "${values.port}"` };
+  }
+  return {
+    kind: 'serve',
+    load: {
+      env,
+      config: values.config,
+      overrides: {
+        ...(values.port !== undefined ? { port: Number(values.port) } : {}),
+        ...(values.issuer !== undefined ? { issuer: values.issuer } : {}),
+        ...(values['data-dir'] !== undefined ? { dataDir: values['data-dir'] } : {}),
+      },
+    },
+  };
+}
