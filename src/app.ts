@@ -14,7 +14,8 @@ import { securityHeaders } from './http/security-headers.ts';
 import { CsrfProtection } from './interactions/csrf.ts';
 import { interactionRoutes } from './interactions/index.ts';
 import { sendErrorPage } from './pages/error-page.ts';
-import { indexPage } from './pages/index.ts';
+import { endpointsPage } from './pages/endpoints.ts';
+import { recommenderPages } from './pages/recommender.ts';
 import { createProvider } from './provider/index.ts';
 import { ACCESS_TOKEN_ALG, loadKeyMaterial } from './provider/keys.ts';
 import { mountProvider } from './provider/mount.ts';
@@ -126,7 +127,8 @@ export async function buildApp(config: GrantLabConfig, options: BuildOptions = {
       },
     });
   }
-  await app.register(indexPage, { config });
+  await app.register(recommenderPages);
+  await app.register(endpointsPage, { config });
 
   return app;
 }
