@@ -15,7 +15,13 @@ const RUN_ACTION = '/playground/runs';
 /** How much of a refused answers string is shown back. */
 const SHOWN_REFUSED_LENGTH = 40;
 
-const answersHref = (answers: string): string => (answers ? `/?answers=${answers}` : '/');
+/**
+ * Where the question or result sits on the page. Answer forms and links carry it as a
+ * fragment, so that without JavaScript the browser scrolls to the new question and starts
+ * keyboard focus navigation there, past the answers already given.
+ */
+const CURRENT_STEP = 'current-step';
+const answersHref = (answers: string): string => (answers ? `/?answers=${answers}#${CURRENT_STEP}` : '/');
 const flowHref = (flowId: FlowId): string => `/flows/${flowId}`;
 
 /** What the questionnaire template shows for one state of the tree. */
@@ -29,12 +35,14 @@ function questionnaireView(outcome: Exclude<Outcome, { kind: 'invalid' }>) {
   if (outcome.kind === 'question') {
     const { question, answers } = outcome;
     return {
+      answers,
       steps,
       question: { id: question.id, text: question.text, help: question.help, number: steps.length + 1, yes: `${answers}y`, no: `${answers}n` },
     };
   }
   const { recommendation } = outcome;
   return {
+    answers: outcome.answers,
     steps,
     recommendation: {
       ...recommendation,
