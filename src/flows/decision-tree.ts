@@ -130,7 +130,7 @@ export const DECISION_TREE: Question = {
   id: 'machine',
   text: 'Does a machine act on its own, with no user signing in?',
   help: 'Yes for a cron job, a daemon or a backend service calling another service. No if a person signs in and the app acts for them.',
-  yes: { because: 'no user is involved', next: foreignToken },
+  yes: { because: 'no user signs in', next: foreignToken },
   no: { because: 'it acts for a user', next: device },
 };
 

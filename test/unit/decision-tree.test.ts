@@ -63,7 +63,7 @@ describe('the recommender’s decision tree', () => {
     expect(recommendationFor('nnyn').because).toBe(
       'Because it acts for a user, the user’s device has a browser and a keyboard, it runs on a server where it can keep a secret, and it calls one API: Authorization Code with PKCE.',
     );
-    expect(recommendationFor('yn').because).toBe('Because no user is involved and it authenticates only as itself: Client Credentials.');
+    expect(recommendationFor('yn').because).toBe('Because no user signs in and it authenticates only as itself: Client Credentials.');
   });
 
   it('lists the answers given, each with the answers that ask that question again', () => {
