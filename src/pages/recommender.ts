@@ -10,7 +10,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FlowId } from '../flows/catalog.ts';
 import { type DecisionNode, DECISION_TREE, type Outcome, recommendFlow } from '../flows/decision-tree.ts';
 
-/** The lead's live runner: a POST with `flow=<id>` starts a run. */
+/** The live runner's route: a POST with `flow=<id>` starts a run of that flow. */
 const RUN_ACTION = '/playground/runs';
 /** How much of a refused answers string is shown back. */
 const SHOWN_REFUSED_LENGTH = 40;
@@ -53,7 +53,7 @@ function questionnaireView(outcome: Exclude<Outcome, { kind: 'invalid' }>) {
   };
 }
 
-export type TreeNodeView =
+type TreeNodeView =
   | { kind: 'question'; text: string; help: string; branches: { label: 'Yes' | 'No'; because: string; node: TreeNodeView }[] }
   | { kind: 'leaf'; id: string; title: string; qualifier?: string; badge?: { kind: string; text: string }; href: string; runnable: boolean; whyHref: string };
 
