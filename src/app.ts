@@ -16,7 +16,8 @@ import { securityHeaders } from './http/security-headers.ts';
 import { CsrfProtection } from './interactions/csrf.ts';
 import { interactionRoutes } from './interactions/index.ts';
 import { sendErrorPage } from './pages/error-page.ts';
-import { indexPage } from './pages/index.ts';
+import { endpointsPage } from './pages/endpoints.ts';
+import { recommenderPages } from './pages/recommender.ts';
 import { playground } from './playground/index.ts';
 import { createProvider, registerClient } from './provider/index.ts';
 import type { ResourceCatalog } from './provider/resources.ts';
@@ -145,7 +146,8 @@ export async function buildApp(config: GrantLabConfig, options: BuildOptions = {
         : (token) => verifyOpaqueAccessToken(token, api.identifier, (value) => introspectInProcess(provider, value)),
     });
   }
-  await app.register(indexPage, { config });
+  await app.register(recommenderPages);
+  await app.register(endpointsPage, { config });
   await app.register(playground, {
     demoAccounts: () => accounts.demoAccounts(),
     environment: {

@@ -43,11 +43,11 @@ export interface Flow {
   outline: string[];
 }
 
-const rfc = (number: number, section?: string, anchor?: string): Reference => ({
+export const rfc = (number: number, section?: string, anchor?: string): Reference => ({
   label: `RFC ${number}${section ? ` §${section}` : ''}`,
   url: `https://www.rfc-editor.org/rfc/rfc${number}${anchor ? `#${anchor}` : section ? `#section-${section}` : ''}`,
 });
-const OIDC_CORE = (section: string, anchor: string): Reference => ({
+export const OIDC_CORE = (section: string, anchor: string): Reference => ({
   label: `OpenID Connect Core §${section}`,
   url: `https://openid.net/specs/openid-connect-core-1_0.html#${anchor}`,
 });

@@ -128,8 +128,8 @@ describe.skipIf(browserMissing)('sign-in pages in Chromium', () => {
     await page.getByRole('heading', { name: 'You are signed out' }).waitFor();
     await screenshot(page, 'logged-out');
 
-    await page.goto(`${server.issuer}/`);
+    await page.goto(`${server.issuer}/endpoints`);
     await page.getByRole('heading', { name: 'Grant Lab' }).waitFor();
-    await screenshot(page, 'index');
+    await screenshot(page, 'endpoints');
   });
 });

@@ -32,14 +32,16 @@ describe('pages', () => {
     expect(page.html).toContain('Reports web app (web-app)');
   });
 
-  it('the consent, logout, error, index and not-found pages, and the engine\'s own', async () => {
+  it('the consent, logout, error, recommender, tree, endpoints and not-found pages, and the engine\'s own', async () => {
     const user = new BrowserlessUser(server.issuer);
     const config = await server.clientConfig('web-app');
     const request = await authorizationRequest(config, 'http://localhost:4001/callback');
     const consent = await user.signIn(await user.navigate(request.url), 'alice', 'wonderland');
     const pages = {
       consent,
-      index: await user.navigate(`${server.issuer}/`),
+      recommender: await user.navigate(`${server.issuer}/`),
+      tree: await user.navigate(`${server.issuer}/tree`),
+      endpoints: await user.navigate(`${server.issuer}/endpoints`),
       notFound: await user.navigate(`${server.issuer}/no-such-page`),
       engineError: await user.navigate(`${server.issuer}/authorize?client_id=nobody`),
       logout: await user.navigate(client.buildEndSessionUrl(config, { client_id: 'web-app' })),
@@ -60,8 +62,8 @@ describe('pages', () => {
     }
   });
 
-  it('the index lists the endpoints from the issuer, the clients and the demo users', async () => {
-    const html = await (await fetch(`${server.issuer}/`)).text();
+  it('the endpoints page lists the endpoints from the issuer, the clients and the demo users', async () => {
+    const html = await (await fetch(`${server.issuer}/endpoints`)).text();
     for (const text of [`${server.issuer}/token`, `${server.issuer}/.well-known/openid-configuration`, 'm2m-cron', 'login-only', 'wonderland']) {
       expect(html).toContain(text);
     }

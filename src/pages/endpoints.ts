@@ -1,4 +1,4 @@
-// `/`: a plain index of what this server offers. (The flow recommender replaces it later.)
+// `/endpoints`: a plain index of what this server offers: endpoints, clients and users.
 import type { FastifyInstance } from 'fastify';
 import type { GrantLabConfig } from '../config/types.ts';
 import { ROUTES } from '../provider/configuration.ts';
@@ -14,7 +14,7 @@ const ENDPOINT_NAMES: Record<keyof typeof ROUTES, string> = {
   registration: 'Dynamic client registration',
 };
 
-export async function indexPage(app: FastifyInstance, { config }: { config: GrantLabConfig }): Promise<void> {
+export async function endpointsPage(app: FastifyInstance, { config }: { config: GrantLabConfig }): Promise<void> {
   const discovery = `${config.issuer}/.well-known/openid-configuration`;
   const data = {
     issuer: config.issuer,
@@ -36,5 +36,5 @@ export async function indexPage(app: FastifyInstance, { config }: { config: Gran
     })),
   };
 
-  app.get('/', async (_request, reply) => reply.viewAsync('index', data));
+  app.get('/endpoints', async (_request, reply) => reply.viewAsync('endpoints', data));
 }

@@ -1,0 +1,236 @@
+// The decision tree that picks an OAuth 2.0 grant: yes/no questions, asked in the order of
+// DESIGN.md's table (a machine first, then a device, a server-side web app, the password
+// last resort, a single-page app, a native app), plus the questions users ask next (a token
+// from someone else, several APIs, sign-in only). Pure data and one pure function,
+// recommendFlow: the pages render it, the tests walk it.
+import { type Flow, type FlowId, FLOWS, type Reference } from './catalog.ts';
+import { type Leaf, type LeafId, LEAVES } from './decision-leaves.ts';
+
+export type { Leaf, LeafId } from './decision-leaves.ts';
+
+/** One answer: y(es) or n(o). A path through the tree is a string of them, e.g. "nnyn". */
+export type Answer = 'y' | 'n';
+
+export type QuestionId =
+  | 'machine'
+  | 'foreign-token'
+  | 'user-token'
+  | 'device'
+  | 'server-web-app'
+  | 'several-apis'
+  | 'password'
+  | 'single-page-app'
+  | 'access-token'
+  | 'native-app';
+
+export interface Branch {
+  /** A clause that completes "Because …", e.g. "it acts for a user". */
+  because: string;
+  next: DecisionNode;
+}
+
+export interface Question {
+  kind: 'question';
+  id: QuestionId;
+  text: string;
+  /** One line that says who answers yes, with examples. */
+  help: string;
+  yes: Branch;
+  no: Branch;
+}
+
+export type DecisionNode = Question | Leaf;
+
+const accessToken: Question = {
+  kind: 'question',
+  id: 'access-token',
+  text: 'Does it need an access token to call an API?',
+  help: 'Yes if it calls an API as the user. No if it only needs to know who the user is, to sign them in.',
+  yes: { because: 'it needs an access token', next: LEAVES['single-page-app'] },
+  no: { because: 'it only signs the user in', next: LEAVES['sign-in-only'] },
+};
+
+const nativeApp: Question = {
+  kind: 'question',
+  id: 'native-app',
+  text: 'Is it a native, mobile or desktop app?',
+  help: 'Yes for an iOS or Android app, a desktop app, or a CLI that can open the browser on the user’s machine.',
+  yes: { because: 'it is a native app on the user’s device', next: LEAVES['native-app'] },
+  no: { because: 'it is none of the usual kinds', next: LEAVES.fallback },
+};
+
+const singlePageApp: Question = {
+  kind: 'question',
+  id: 'single-page-app',
+  text: 'Is it a single-page app running in the browser?',
+  help: 'Yes for a React, Vue, Angular or plain JavaScript app that calls APIs from the browser itself.',
+  yes: { because: 'it runs in the browser', next: accessToken },
+  no: { because: 'it does not run in a browser', next: nativeApp },
+};
+
+// RFC 9700 §2.4: the password grant MUST NOT be used; the question is worded so that almost
+// everyone answers no.
+const password: Question = {
+  kind: 'question',
+  id: 'password',
+  text: 'Is the app absolutely trusted with users’ passwords, and is a redirect to a sign-in page impossible?',
+  help: 'Yes only for a first-party legacy app that cannot open any browser, while it moves off passwords. Almost every app answers No.',
+  yes: { because: 'it is trusted with passwords and cannot redirect', next: LEAVES.password },
+  no: { because: 'it can send the user to a sign-in page', next: singlePageApp },
+};
+
+const severalApis: Question = {
+  kind: 'question',
+  id: 'several-apis',
+  text: 'Does it call more than one API?',
+  help: 'Yes if it calls, say, a reports API and a billing API, each accepting only tokens meant for it. No for one API, or none.',
+  yes: { because: 'it calls several APIs', next: LEAVES['server-web-app-several-apis'] },
+  no: { because: 'it calls one API', next: LEAVES['server-web-app'] },
+};
+
+const serverWebApp: Question = {
+  kind: 'question',
+  id: 'server-web-app',
+  text: 'Is it a web app that runs on a server?',
+  help: 'Yes if a server you run renders the pages or keeps the session (Rails, Django, Express, Spring, ASP.NET): it can keep a secret.',
+  yes: { because: 'it runs on a server where it can keep a secret', next: severalApis },
+  no: { because: 'it is not a web app on a server', next: password },
+};
+
+// RFC 8628 §1: for devices that lack a browser or are input-constrained.
+const device: Question = {
+  kind: 'question',
+  id: 'device',
+  text: 'Does the user sign in on a device without a usable browser or keyboard?',
+  help: 'Yes for a smart TV, a games console or a CLI on a remote machine over SSH. A CLI on the user’s own laptop answers No: it can open the browser.',
+  yes: { because: 'the user’s device has no usable browser or keyboard', next: LEAVES['device-authorization'] },
+  no: { because: 'the user’s device has a browser and a keyboard', next: serverWebApp },
+};
+
+const userToken: Question = {
+  kind: 'question',
+  id: 'user-token',
+  text: 'Is that token a user’s token, to call another API on their behalf?',
+  help: 'Yes for an API that received a user’s access token and must call a downstream API as that user. No for a signed JWT assertion from a partner.',
+  yes: { because: 'it passes a user’s token on to another API', next: LEAVES['token-exchange'] },
+  no: { because: 'it holds a partner’s signed assertion', next: LEAVES['jwt-bearer'] },
+};
+
+const foreignToken: Question = {
+  kind: 'question',
+  id: 'foreign-token',
+  text: 'Must it present a token it got from someone else?',
+  help: 'Yes for a signed assertion from a partner you trust, or a user’s token that an API must pass on. No if it signs in with its own credentials alone.',
+  yes: { because: 'it must present a token it got from someone else', next: userToken },
+  no: { because: 'it authenticates only as itself', next: LEAVES['client-credentials'] },
+};
+
+export const DECISION_TREE: Question = {
+  kind: 'question',
+  id: 'machine',
+  text: 'Does a machine act on its own, with no user signing in?',
+  help: 'Yes for a cron job, a daemon or a backend service calling another service. No if a person signs in and the app acts for them.',
+  yes: { because: 'no user signs in', next: foreignToken },
+  no: { because: 'it acts for a user', next: device },
+};
+
+/** A question already answered, and how to ask it again. */
+export interface Step {
+  question: Question;
+  answer: Answer;
+  because: string;
+  /** The answers that lead to this question: asking it again from there changes the answer. */
+  answersBefore: string;
+}
+
+export interface Recommendation {
+  leafId: LeafId;
+  /** The flow Grant Lab runs for this leaf; absent when it only explains the grant. */
+  flowId?: FlowId;
+  title: string;
+  qualifier?: string;
+  summary: string;
+  badge?: Flow['badge'];
+  /** "Because it acts for a user, …, and it calls one API: Authorization Code with PKCE." */
+  because: string;
+  /** The leaf's own caveats first, then the flow's. */
+  caveats: string[];
+  references: Reference[];
+}
+
+export type Outcome =
+  | { kind: 'question'; answers: string; steps: Step[]; question: Question }
+  | { kind: 'recommendation'; answers: string; steps: Step[]; recommendation: Recommendation }
+  | { kind: 'invalid'; problem: string };
+
+/** Longer than any path through the tree, with room for it to grow. */
+export const MAX_ANSWERS_LENGTH = 16;
+
+/**
+ * Follows the answers down the tree. Anything but a string of y and n that stops at or before
+ * a leaf is `invalid`, with a problem a person can read: the answers come from a URL.
+ */
+export function recommendFlow(answers: string): Outcome {
+  if (!/^[yn]*$/.test(answers)) {
+    return { kind: 'invalid', problem: 'Answers are a string of the letters y and n, one for each question.' };
+  }
+  if (answers.length > MAX_ANSWERS_LENGTH) {
+    return { kind: 'invalid', problem: `There are more answers than any path through the questions has (at most ${MAX_ANSWERS_LENGTH}).` };
+  }
+  let node: DecisionNode = DECISION_TREE;
+  const steps: Step[] = [];
+  for (let index = 0; index < answers.length; index += 1) {
+    if (node.kind === 'leaf') {
+      return { kind: 'invalid', problem: `There are more answers than questions: a recommendation is reached after ${index}.` };
+    }
+    const answer = answers[index] as Answer;
+    const branch: Branch = answer === 'y' ? node.yes : node.no;
+    steps.push({ question: node, answer, because: branch.because, answersBefore: answers.slice(0, index) });
+    node = branch.next;
+  }
+  if (node.kind === 'question') return { kind: 'question', answers, steps, question: node };
+  return { kind: 'recommendation', answers, steps, recommendation: describeLeaf(node, steps) };
+}
+
+function describeLeaf(leaf: Leaf, steps: readonly Step[]): Recommendation {
+  // A runnable leaf reads its grant from the catalog; an explained one describes it itself.
+  const grant: Pick<Flow, 'title' | 'summary' | 'badge' | 'caveats' | 'references'> = leaf.flowId === undefined
+    ? { title: leaf.title, summary: leaf.summary, caveats: [], references: [] }
+    : { ...flowOf(leaf.flowId), ...(leaf.title ? { title: leaf.title } : {}) };
+  return {
+    leafId: leaf.id,
+    flowId: leaf.flowId,
+    title: grant.title,
+    qualifier: leaf.qualifier,
+    summary: grant.summary,
+    badge: grant.badge,
+    because: becauseSentence(steps.map((step) => step.because), grant.title),
+    caveats: [...leaf.caveats, ...grant.caveats],
+    references: withoutDuplicates([...grant.references, ...leaf.references]),
+  };
+}
+
+function flowOf(id: FlowId): Flow {
+  const flow = FLOWS.find((candidate) => candidate.id === id);
+  if (!flow) throw new Error(`the decision tree names flow ${id}, which the catalog lacks`);
+  return flow;
+}
+
+/** "Because a, b, and c: Title." — the clauses in the order they were answered. */
+function becauseSentence(clauses: readonly string[], title: string): string {
+  const listed = clauses.length <= 2
+    ? clauses.join(' and ')
+    : `${clauses.slice(0, -1).join(', ')}, and ${clauses.at(-1)}`;
+  return `Because ${listed}: ${title}.`;
+}
+
+function withoutDuplicates(references: readonly Reference[]): Reference[] {
+  const seen = new Set<string>();
+  return references.filter((reference) => !seen.has(reference.url) && Boolean(seen.add(reference.url)));
+}
+
+/** Every leaf with the answers that reach it, in tree order (yes before no). */
+export function leafPaths(node: DecisionNode = DECISION_TREE, answers = ''): { answers: string; leaf: Leaf }[] {
+  if (node.kind === 'leaf') return [{ answers, leaf: node }];
+  return [...leafPaths(node.yes.next, `${answers}y`), ...leafPaths(node.no.next, `${answers}n`)];
+}

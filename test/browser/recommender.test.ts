@@ -1,0 +1,248 @@
+// The recommender and the flow tree in a real Chromium: every path clicked through (one by
+// keyboard alone, one without JavaScript), the tree's links, script smuggled in through the
+// URL or a form field never running, no console errors, and screenshots of each kind of page.
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { browserMissing, launchBrowser, screenshot, watchConsole } from '../support/browser.ts';
+import { startTestServer, type TestServer } from '../support/grant-lab.ts';
+
+let server: TestServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let consoleErrors: string[];
+let expectedStatuses: Set<number>;
+let dialogs: string[];
+
+/**
+ * Every path, written out by hand from DESIGN.md's tree: answers → the grant's title, its
+ * badge, and the flow its run form posts (undefined: explained only, no run form).
+ */
+const EVERY_PATH: { answers: string; leaf: string; title: string; badge?: string; flow?: string }[] = [
+  { answers: 'yn', leaf: 'client-credentials', title: 'Client Credentials', flow: 'client-credentials' },
+  { answers: 'yyn', leaf: 'jwt-bearer', title: 'JWT Bearer grant', badge: 'Explained here: Grant Lab cannot run it yet' },
+  { answers: 'yyy', leaf: 'token-exchange', title: 'Token Exchange', badge: 'Explained here: Grant Lab cannot run it yet' },
+  { answers: 'ny', leaf: 'device-authorization', title: 'Device Authorization Grant', badge: 'Explained here: Grant Lab cannot run it yet' },
+  { answers: 'nnyn', leaf: 'server-web-app', title: 'Authorization Code with PKCE', flow: 'authorization-code' },
+  { answers: 'nnyy', leaf: 'server-web-app-several-apis', title: 'Authorization Code with PKCE', flow: 'authorization-code' },
+  { answers: 'nnny', leaf: 'password', title: 'Resource Owner Password Credentials', badge: 'Discouraged: RFC 9700 says it MUST NOT be used', flow: 'password' },
+  { answers: 'nnnnyy', leaf: 'single-page-app', title: 'Authorization Code with PKCE, in the browser', flow: 'authorization-code-pkce' },
+  { answers: 'nnnnyn', leaf: 'sign-in-only', title: 'Implicit with Form Post (sign-in only)', badge: 'Legacy: prefer Authorization Code with PKCE', flow: 'implicit-form-post' },
+  { answers: 'nnnnny', leaf: 'native-app', title: 'Authorization Code with PKCE, in a native app', flow: 'authorization-code-pkce' },
+  { answers: 'nnnnnn', leaf: 'fallback', title: 'Authorization Code with PKCE', flow: 'authorization-code-pkce' },
+];
+
+/** Where each leaf of /tree links: its flow page, or its recommendation when it only explains. */
+const TREE_LINKS: Record<string, string> = {
+  'token-exchange': '/?answers=yyy#current-step',
+  'jwt-bearer': '/?answers=yyn#current-step',
+  'client-credentials': '/flows/client-credentials',
+  'device-authorization': '/?answers=ny#current-step',
+  'server-web-app': '/flows/authorization-code',
+  'server-web-app-several-apis': '/flows/authorization-code',
+  password: '/flows/password',
+  'single-page-app': '/flows/authorization-code-pkce',
+  'sign-in-only': '/flows/implicit-form-post',
+  'native-app': '/flows/authorization-code-pkce',
+  fallback: '/flows/authorization-code-pkce',
+};
+
+const HOSTILE = [
+  '<script>alert("answers")</script>',
+  '"><img src=x onerror=alert("img")>',
+  "'><svg onload=alert('svg')>",
+  'javascript:alert(1)',
+];
+
+const activeElement = (what: 'id' | 'textContent') => page.evaluate<string | undefined>(`document.activeElement?.${what}`);
+const readyFor = (answers: string) => page.locator(`#recommender[data-answers="${answers}"]`).waitFor();
+
+async function expectResult(path: (typeof EVERY_PATH)[number]): Promise<void> {
+  expect(await page.locator('#result-heading').textContent()).toBe(path.title);
+  expect(await page.locator('#result').getAttribute('data-leaf')).toBe(path.leaf);
+  expect(await page.locator('#result-because').textContent()).toMatch(new RegExp(`^Because .+: ${path.title.replace(/[()]/g, '\\$&')}\\.$`));
+  const badge = page.locator('#result-badge');
+  if (path.badge) expect(await badge.textContent()).toBe(path.badge);
+  else expect(await badge.count()).toBe(0);
+  const runForm = page.locator('form[method="post"][action="/playground/runs"]');
+  if (path.flow) {
+    expect(await runForm.locator('input[type="hidden"][name="flow"]').getAttribute('value')).toBe(path.flow);
+    expect(await runForm.getByRole('button', { name: 'Run it' }).isVisible()).toBe(true);
+    expect(await page.getByRole('link', { name: 'How this flow works' }).getAttribute('href')).toBe(`/flows/${path.flow}`);
+  } else {
+    expect(await runForm.count()).toBe(0);
+  }
+  expect(await page.locator('.references a').count()).toBeGreaterThan(0);
+}
+
+async function expectNoHorizontalScroll(): Promise<void> {
+  expect(await page.evaluate<boolean>('document.documentElement.scrollWidth > window.innerWidth')).toBe(false);
+}
+
+describe.skipIf(browserMissing)('the recommender in Chromium', () => {
+  beforeAll(async () => {
+    server = await startTestServer();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  beforeEach(async () => {
+    context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+    page = await context.newPage();
+    expectedStatuses = new Set();
+    consoleErrors = watchConsole(page, expectedStatuses);
+    dialogs = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+  });
+  afterEach(async () => {
+    expect(consoleErrors).toEqual([]);
+    expect(dialogs).toEqual([]);
+    await context.close();
+  });
+
+  it.each(EVERY_PATH)('clicking $answers recommends $leaf, without reloading the page', async (path) => {
+    await page.goto(`${server.issuer}/`);
+    await page.evaluate('window.loadedOnce = true');
+    for (let index = 0; index < path.answers.length; index += 1) {
+      await page.getByRole('button', { name: path.answers[index] === 'y' ? 'Yes' : 'No', exact: true }).click();
+      await readyFor(path.answers.slice(0, index + 1));
+    }
+    await expectResult(path);
+    expect(page.url()).toBe(`${server.issuer}/?answers=${path.answers}#current-step`);
+    expect(await page.evaluate<boolean>('window.loadedOnce === true')).toBe(true);
+    expect(await activeElement('id')).toBe('result-heading');
+    await screenshot(page, `recommender-${path.leaf}`);
+  });
+
+  it('answers with the keyboard alone, announces each question by focus, and goes back through history', async () => {
+    await page.goto(`${server.issuer}/`);
+    await page.getByRole('heading', { name: 'Which OAuth 2.0 grant fits your app?' }).waitFor();
+    await screenshot(page, 'recommender-question');
+    // Tab from the top of the page to the first answer, as a keyboard user would.
+    for (let presses = 0; presses < 10 && await activeElement('textContent') !== 'Yes'; presses += 1) {
+      await page.keyboard.press('Tab');
+    }
+    expect(await activeElement('textContent')).toBe('Yes');
+    await page.keyboard.press('Shift+Tab');
+    const path = EVERY_PATH.find((candidate) => candidate.leaf === 'single-page-app')!;
+    for (let index = 0; index < path.answers.length; index += 1) {
+      // Focus is on the question's heading (or, at first, just before Yes): Tab reaches Yes, then No.
+      await page.keyboard.press('Tab');
+      if (path.answers[index] === 'n') await page.keyboard.press('Tab');
+      expect(await activeElement('textContent')).toBe(path.answers[index] === 'y' ? 'Yes' : 'No');
+      await page.keyboard.press('Enter');
+      await readyFor(path.answers.slice(0, index + 1));
+      const next = index + 1 < path.answers.length ? 'question-heading' : 'result-heading';
+      expect(await activeElement('id')).toBe(next);
+    }
+    await expectResult(path);
+
+    await page.goBack();
+    await readyFor('nnnny');
+    expect(await page.locator('#question-heading').textContent()).toBe('Does it need an access token to call an API?');
+
+    // Changing an earlier answer asks that question again.
+    await page.locator('.answered-list li').nth(1).getByRole('link', { name: 'Change this answer' }).click();
+    await readyFor('n');
+    expect(await page.locator('#question-heading').textContent()).toBe('Does the user sign in on a device without a usable browser or keyboard?');
+    expect(page.url()).toBe(`${server.issuer}/?answers=n#current-step`);
+  });
+
+  it('works without JavaScript: every answer is a plain GET', async () => {
+    const noScript = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1100, height: 800 } });
+    try {
+      const plain = await noScript.newPage();
+      const errors = watchConsole(plain);
+      const path = EVERY_PATH.find((candidate) => candidate.leaf === 'password')!;
+      await plain.goto(`${server.issuer}/`);
+      for (const [index, answer] of [...path.answers].entries()) {
+        await Promise.all([
+          plain.waitForURL(`${server.issuer}/?answers=${path.answers.slice(0, index + 1)}#current-step`),
+          plain.getByRole('button', { name: answer === 'y' ? 'Yes' : 'No', exact: true }).click(),
+        ]);
+        if (index === path.answers.length - 1) break;
+        // The #current-step fragment starts keyboard navigation at the new question, past the answers given.
+        await plain.keyboard.press('Tab');
+        expect(await plain.locator(':focus').textContent()).toBe('Yes');
+      }
+      expect(plain.url()).toBe(`${server.issuer}/?answers=${path.answers}#current-step`);
+      expect(await plain.locator('#result-heading').textContent()).toBe(path.title);
+      expect(await plain.locator('#result-badge').textContent()).toBe(path.badge);
+      expect(await plain.locator('form[action="/playground/runs"] input[name="flow"]').getAttribute('value')).toBe('password');
+      await screenshot(plain, 'recommender-without-javascript');
+      await plain.getByRole('link', { name: 'Start over' }).click();
+      await plain.waitForURL(`${server.issuer}/`);
+      expect(await plain.locator('#question-heading').textContent()).toBe('Does a machine act on its own, with no user signing in?');
+      expect(errors).toEqual([]);
+    } finally {
+      await noScript.close();
+    }
+  });
+
+  it('draws the whole tree, each leaf linking to its flow or its recommendation', async () => {
+    await page.goto(`${server.issuer}/tree`);
+    const leaves = page.locator('.tree-leaf');
+    expect(await leaves.count()).toBe(Object.keys(TREE_LINKS).length);
+    for (const [leaf, href] of Object.entries(TREE_LINKS)) {
+      expect(await page.locator(`#leaf-${leaf} a.tree-leaf-title`).getAttribute('href'), leaf).toBe(href);
+    }
+    expect(await page.locator('.tree-question-text').count()).toBe(10);
+    await screenshot(page, 'flow-tree');
+
+    await page.locator('#leaf-device-authorization a.tree-leaf-title').click();
+    await readyFor('ny');
+    expect(await page.locator('#result-heading').textContent()).toBe('Device Authorization Grant');
+  });
+
+  it.each(HOSTILE)('never runs script sent as answers: %s', async (payload) => {
+    expectedStatuses.add(400);
+    const response = await page.goto(`${server.issuer}/?answers=${encodeURIComponent(payload)}`);
+    expect(response?.status()).toBe(400);
+    expect(await page.locator('#refused-answers').textContent()).toBe(payload);
+    expect(await page.locator('#recommender img, #recommender svg, #recommender script').count()).toBe(0);
+    expect(await page.locator('#question-heading').textContent()).toBe('Does a machine act on its own, with no user signing in?');
+  });
+
+  it('never runs script sent in any other query parameter, on either page', async () => {
+    for (const path of ['/', '/?answers=nn', '/tree']) {
+      const separator = path.includes('?') ? '&' : '?';
+      const query = HOSTILE.map((payload, index) => `p${index}=${encodeURIComponent(payload)}`).join('&');
+      const response = await page.goto(`${server.issuer}${path}${separator}${query}&${encodeURIComponent(HOSTILE[0]!)}=1`);
+      expect(response?.status(), path).toBe(200);
+      expect(await page.content(), path).not.toContain('alert(');
+    }
+  });
+
+  it('refuses a tampered answer button in place, shows it escaped and moves focus to the message', async () => {
+    expectedStatuses.add(400);
+    await page.goto(`${server.issuer}/?answers=nn`);
+    await page.evaluate(`document.querySelector('button[name="answers"]').value = ${JSON.stringify(HOSTILE[1])}`);
+    await page.getByRole('button', { name: 'Yes', exact: true }).click();
+    await page.getByRole('alert').waitFor();
+    expect(await page.locator('#refused-answers').textContent()).toBe(HOSTILE[1]);
+    expect(await activeElement('id')).toBe('refused');
+    expect(await page.locator('#recommender img').count()).toBe(0);
+    await screenshot(page, 'recommender-refused');
+  });
+
+  it('reads well on a phone: a question, each kind of result, the tree', async () => {
+    await page.setViewportSize({ width: 375, height: 740 });
+    const shots: [string, string][] = [
+      ['/?answers=nn', 'recommender-question-phone'],
+      ['/?answers=nnyy', 'recommender-runnable-phone'],
+      ['/?answers=nnny', 'recommender-discouraged-phone'],
+      ['/?answers=yyy#current-step', 'recommender-explained-phone'],
+      ['/tree', 'flow-tree-phone'],
+    ];
+    for (const [path, name] of shots) {
+      await page.goto(`${server.issuer}${path}`);
+      await expectNoHorizontalScroll();
+      await screenshot(page, name);
+    }
+  });
+});
