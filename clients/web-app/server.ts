@@ -225,7 +225,8 @@ function describeOAuthError(error: unknown): string {
   if (error instanceof client.AuthorizationResponseError || error instanceof client.ResponseBodyError) {
     return `${error.error}${error.error_description ? `: ${error.error_description}` : ''}`;
   }
-  if (error instanceof Error) return error.message;
+  // openid-client names the check that failed in the cause ("JWT signature verification failed").
+  if (error instanceof Error) return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
   return String(error);
 }
 
