@@ -23,10 +23,19 @@ export interface RunningSample {
   stop(): Promise<void>;
 }
 
-export function runSample(clientId: string, { env = {}, args = [] }: { env?: NodeJS.ProcessEnv; args?: string[] } = {}): RunningSample {
+export interface SampleOptions {
+  env?: NodeJS.ProcessEnv;
+  args?: string[];
+  /** Run it on a pseudo-terminal (util-linux `script`), as a person at a terminal would. */
+  tty?: boolean;
+}
+
+export function runSample(clientId: string, { env = {}, args = [], tty = false }: SampleOptions = {}): RunningSample {
   const [command, ...rest] = sampleCommand(clientId);
   // `node` in a script is the Node that runs the tests (the system one may be too old).
-  const child = spawn(command === 'node' ? process.execPath : command!, [...rest, ...args], {
+  const argv = [command === 'node' ? process.execPath : command!, ...rest, ...args];
+  const [file, ...fileArgs] = tty ? ['script', '--quiet', '--return', '--command', argv.join(' '), '/dev/null'] : argv;
+  const child = spawn(file!, fileArgs, {
     cwd: new URL('../..', import.meta.url),
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: 'pipe',
