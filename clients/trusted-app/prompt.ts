@@ -27,8 +27,8 @@ export class TerminalPrompt {
   }
 
   async #read(question: string, echo: boolean): Promise<string> {
+    if (this.#input.isTTY) return this.#readFromTerminal(question, echo);
     this.#output.write(question);
-    if (this.#input.isTTY) return this.#readFromTerminal(echo);
     // One line reader for the whole conversation: a second one would lose what the first
     // had already buffered.
     this.#lines ??= createInterface({ input: this.#input, terminal: false })[Symbol.asyncIterator]();
@@ -40,7 +40,7 @@ export class TerminalPrompt {
   }
 
   /** Raw mode: the terminal shows nothing by itself, so this decides what, if anything, to show. */
-  #readFromTerminal(echo: boolean): Promise<string> {
+  #readFromTerminal(question: string, echo: boolean): Promise<string> {
     const input = this.#input;
     return new Promise((resolve, reject) => {
       let answer = '';
@@ -64,7 +64,9 @@ export class TerminalPrompt {
           }
         }
       };
+      // Echo off before the question shows, so that nothing typed in answer to it is echoed.
       input.setRawMode(true);
+      this.#output.write(question);
       input.resume();
       input.on('data', onData);
     });
