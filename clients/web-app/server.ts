@@ -64,11 +64,13 @@ app.get('/sample.css', async (_request, reply) => reply.type(sampleStylesheet.co
 
 app.get('/', async (request, reply) => reply.type('text/html').send(homePage(sessions.find(request.headers.cookie))));
 
-app.get('/login', async (_request, reply) => {
+app.get('/login', async (request, reply) => {
   const config = await oidc();
+  const previous = sessions.find(request.headers.cookie);
+  if (previous) sessions.destroy(previous);
   // state, nonce and code_verifier MUST be generated anew for every authorization request and
-  // kept where only this browser's session can reach them.
-  const session = sessions.create();
+  // kept where only this browser's session can reach them; ten minutes is enough to sign in.
+  const session = sessions.create(10 * 60_000);
   session.pending = {
     state: client.randomState(),
     nonce: client.randomNonce(),

@@ -44,9 +44,10 @@ export class SessionStore {
     this.#secure = secure;
   }
 
-  create(): Session {
+  /** @param lifetimeMs how long the session lasts: short for a sign-in in progress. */
+  create(lifetimeMs = LIFETIME_MS): Session {
     this.#sweep();
-    const session: Session = { id: randomId(), csrfToken: randomId(), expiresAt: Date.now() + LIFETIME_MS };
+    const session: Session = { id: randomId(), csrfToken: randomId(), expiresAt: Date.now() + lifetimeMs };
     this.#sessions.set(session.id, session);
     return session;
   }
@@ -63,7 +64,8 @@ export class SessionStore {
   }
 
   setCookie(session: Session): string {
-    return `${COOKIE}=${session.id}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${LIFETIME_MS / 1000}${this.#secure ? '; Secure' : ''}`;
+    const maxAge = Math.max(0, Math.round((session.expiresAt - Date.now()) / 1000));
+    return `${COOKIE}=${session.id}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${this.#secure ? '; Secure' : ''}`;
   }
 
   clearCookie(): string {
