@@ -39,7 +39,7 @@ describe.skipIf(browserMissing)('sample web-app in Chromium', () => {
   beforeEach(async () => {
     context = await browser.newContext({ viewport: { width: 1000, height: 760 } });
     page = await context.newPage();
-    consoleErrors = watchConsole(page, new Set([400]));
+    consoleErrors = watchConsole(page, new Set([400, 401]));
   });
   afterEach(async () => {
     await context.close();
@@ -99,6 +99,23 @@ describe.skipIf(browserMissing)('sample web-app in Chromium', () => {
     // And again: the refreshed session keeps working.
     await page.reload();
     expect(await page.textContent('main')).toContain('The demo API says you are bob');
+  });
+
+  it('asks the user to sign in again once they signed out at Grant Lab behind the app’s back', async () => {
+    await startWebApp();
+    await signIn();
+    // Signing out at Grant Lab itself ends the grant: the API refuses the access token the app
+    // still holds, and the refresh token it then tries is refused as well.
+    await page.goto(`${server.issuer}/logout`);
+    await page.getByRole('button', { name: 'Yes, sign me out' }).click();
+    await page.getByRole('heading', { name: 'You are signed out' }).waitFor();
+    const response = await page.goto(`${APP}/reports`);
+    expect(response?.status()).toBe(401);
+    await page.getByRole('heading', { name: 'Please sign in again' }).waitFor();
+    expect(await page.getByRole('alert').textContent()).toContain('invalid_grant');
+    // The app forgot the session too.
+    await page.goto(APP);
+    await page.getByRole('heading', { name: 'Welcome' }).waitFor();
   });
 
   it('refuses a callback that this browser did not start', async () => {
