@@ -163,8 +163,8 @@ async function showReports() {
     }
     return row;
   }));
+  await renderTokens();
   show('signed-in', 'reports');
-  renderTokens();
 }
 
 async function fingerprint(token) {
@@ -206,16 +206,17 @@ $('sign-in').addEventListener('click', action(signIn));
 $('call-api').addEventListener('click', action(showReports));
 $('refresh').addEventListener('click', action(async () => {
   const rotated = await refresh();
-  say(rotated ? 'New tokens. The refresh token was rotated: the previous one is now spent.' : 'New tokens.');
   await renderTokens();
+  say(rotated ? 'New tokens. The refresh token was rotated: the previous one is now spent.' : 'New tokens.');
 }));
 $('add-report').addEventListener('click', action(async () => {
   const title = $('new-title').value.trim();
   if (!title) return;
   const report = await callApi('POST', '/reports', { title });
   $('new-title').value = '';
-  say(`Report #${report.id} added.`);
   await showReports();
+  // Said once the list shows it, not before.
+  say(`Report #${report.id} added.`);
 }));
 $('sign-out').addEventListener('click', action(signOut));
 
