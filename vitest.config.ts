@@ -2,10 +2,28 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // Every end-to-end file starts its own server on a free port; password hashing is
-    // deliberately slow, so give each test room without hiding a hang.
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    projects: [
+      {
+        test: {
+          name: 'node',
+          include: ['test/unit/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/docker/**/*.test.ts', 'test/package/**/*.test.ts'],
+          // Every end-to-end file starts its own server on a free port; password hashing is
+          // deliberately slow, so give each test room without hiding a hang.
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts', 'test/clients/**/*.test.ts'],
+          // One Chromium at a time: on a two-core machine several browsers plus servers starve
+          // each other into timeouts that say nothing about the code.
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
   },
 });

@@ -113,7 +113,7 @@ describe.skipIf(browserMissing)('the live runner in Chromium', () => {
     await runAction(page, 'Revoke');
     await page.getByRole('heading', { name: 'The access token now gets 401' }).waitFor();
 
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await Promise.all([page.waitForURL(/\/logout\?/), page.getByRole('button', { name: 'Sign out' }).click()]);
     await waitForRun(page);
     await page.getByRole('heading', { name: 'Signed out' }).waitFor();
     await screenshot(page, 'run-authorization-code-lifecycle');
@@ -128,7 +128,8 @@ describe.skipIf(browserMissing)('the live runner in Chromium', () => {
     expectedStatuses.add(401); // the revoked token, refused by the API, seen by the in-browser client
     await runAction(page, 'Revoke');
     await page.getByRole('heading', { name: 'Revoked; the access token now gets 401' }).waitFor();
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    // The app first reports its step, then leaves for the end-session endpoint.
+    await Promise.all([page.waitForURL(/\/logout\?/), page.getByRole('button', { name: 'Sign out' }).click()]);
     await waitForRun(page);
     await page.getByRole('heading', { name: 'Signed out' }).waitFor();
   });

@@ -167,6 +167,8 @@ describe.skipIf(browserMissing)('the recommender in Chromium', () => {
         ]);
         if (index === path.answers.length - 1) break;
         // The #current-step fragment starts keyboard navigation at the new question, past the answers given.
+        // (Chromium settles the fragment's focus starting point after load; on a busy machine, later.)
+        await plain.waitForLoadState('networkidle');
         await plain.keyboard.press('Tab');
         expect(await plain.locator(':focus').textContent()).toBe('Yes');
       }

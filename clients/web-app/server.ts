@@ -1,0 +1,237 @@
+// Sample: web-app, a server-side web app that signs users in with the Authorization Code grant
+// and PKCE (RFC 6749 §4.1, RFC 7636, RFC 9700 §2.1.1), calls the demo API with the user's
+// access token, and refreshes that token silently. Tokens never reach the browser.
+//
+// Prerequisites
+// - Grant Lab running (`npm start` or `docker compose up`); its issuer in ISSUER
+//   (default http://localhost:3000).
+// - The contract client `web-app`: confidential, secret `web-app-secret`, redirect URI
+//   http://localhost:4001/callback, post-logout redirect URI http://localhost:4001/logged-out.
+// - Run: npm run client:web-app, open http://localhost:4001 and sign in as alice / wonderland.
+//   HOST (default localhost) is the address to listen on; REFRESH_BEFORE_SECONDS (default 30)
+//   how long before expiry an access token is replaced.
+import formbody from '@fastify/formbody';
+import Fastify from 'fastify';
+import * as client from 'openid-client';
+import { FLOWS } from '../../src/flows/catalog.ts';
+import { samplePageHeaders, sampleStylesheet } from '../shared/html.ts';
+import { homePage, loggedOutPage, type Me, problemPage, type Report, reportsPage } from './pages.ts';
+import { csrfTokenMatches, type Session, SessionStore, type SessionTokens } from './sessions.ts';
+
+const CLIENT_ID = 'web-app';
+// A secret belongs in a secret store or the environment; this one is Grant Lab's public demo secret.
+const CLIENT_SECRET = process.env.CLIENT_SECRET ?? 'web-app-secret';
+const ISSUER = new URL(process.env.ISSUER ?? 'http://localhost:3000');
+// The app's own address is fixed: it is part of the redirect URIs registered for the client,
+// and redirect URIs are compared exactly (RFC 9700 §4.1.1). Never build it from a Host header.
+const APP_URL = 'http://localhost:4001';
+const PORT = 4001;
+const REDIRECT_URI = `${APP_URL}/callback`;
+const POST_LOGOUT_REDIRECT_URI = `${APP_URL}/logged-out`;
+// RFC 8707: the access token is asked for the demo API; its `aud` names that API.
+const API = `${ISSUER.origin}/api`;
+// The scope Grant Lab's flow catalog uses for this flow: openid profile email read:reports.
+const SCOPE = FLOWS.find((flow) => flow.clientId === CLIENT_ID)!.scope;
+const REFRESH_BEFORE_MS = Number(process.env.REFRESH_BEFORE_SECONDS ?? 30) * 1000;
+
+// Discovery is done once, on first use, and retried if the issuer was not up yet.
+let discovered: Promise<client.Configuration> | undefined;
+function oidc(): Promise<client.Configuration> {
+  discovered ??= client.discovery(ISSUER, CLIENT_ID, CLIENT_SECRET, client.ClientSecretBasic(CLIENT_SECRET), {
+    // Plain http only because Grant Lab runs locally: anywhere else the issuer MUST be https.
+    execute: ISSUER.protocol === 'http:' ? [client.allowInsecureRequests] : [],
+  }).catch((error: unknown) => {
+    discovered = undefined;
+    throw error;
+  });
+  return discovered;
+}
+
+const sessions = new SessionStore(new URL(APP_URL).protocol === 'https:');
+const app = Fastify({ logger: false });
+await app.register(formbody);
+
+app.addHook('onSend', async (_request, reply) => {
+  if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) reply.headers(samplePageHeaders(ISSUER.origin));
+});
+// 5xx details go to the console, never to the page.
+app.setErrorHandler(async (error, _request, reply) => {
+  process.stderr.write(`web-app: ${error instanceof Error ? error.stack : String(error)}\n`);
+  return reply.code(500).type('text/html').send(problemPage('Something went wrong', 'The app could not finish this request.'));
+});
+
+app.get('/sample.css', async (_request, reply) => reply.type(sampleStylesheet.contentType).send(sampleStylesheet.body));
+
+app.get('/', async (request, reply) => reply.type('text/html').send(homePage(sessions.find(request.headers.cookie))));
+
+app.get('/login', async (request, reply) => {
+  const config = await oidc();
+  const previous = sessions.find(request.headers.cookie);
+  if (previous) sessions.destroy(previous);
+  // state, nonce and code_verifier MUST be generated anew for every authorization request and
+  // kept where only this browser's session can reach them; ten minutes is enough to sign in.
+  const session = sessions.create(10 * 60_000);
+  session.pending = {
+    state: client.randomState(),
+    nonce: client.randomNonce(),
+    codeVerifier: client.randomPKCECodeVerifier(),
+  };
+  const url = client.buildAuthorizationUrl(config, {
+    redirect_uri: REDIRECT_URI,
+    scope: SCOPE,
+    resource: API,
+    state: session.pending.state,
+    nonce: session.pending.nonce,
+    // RFC 9700 §2.1.1: PKCE with S256 for confidential clients too.
+    code_challenge: await client.calculatePKCECodeChallenge(session.pending.codeVerifier),
+    code_challenge_method: 'S256',
+  });
+  return reply.header('set-cookie', sessions.setCookie(session)).redirect(url.href);
+});
+
+app.get('/callback', async (request, reply) => {
+  const config = await oidc();
+  const started = sessions.find(request.headers.cookie);
+  const pending = started?.pending;
+  if (!started || !pending) {
+    return reply.code(400).type('text/html').send(problemPage('Sign-in not recognised', 'This sign-in was not started from this browser, or it took too long. Please start again.'));
+  }
+  // The transaction is single-use, whatever happens next.
+  sessions.destroy(started);
+
+  let tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers;
+  try {
+    // Checks `state` (CSRF) and `iss` (RFC 9207), redeems the code with the secret and the PKCE
+    // verifier, and validates the ID token (signature algorithm, iss, aud, exp, nonce).
+    tokens = await client.authorizationCodeGrant(
+      config,
+      new URL(request.url, APP_URL),
+      { pkceCodeVerifier: pending.codeVerifier, expectedState: pending.state, expectedNonce: pending.nonce, idTokenExpected: true },
+      // RFC 8707 §2.2: name the API again, or the access token would be for /userinfo.
+      { resource: API },
+    );
+  } catch (error) {
+    return reply.code(400).type('text/html').send(problemPage('Sign-in failed', describeOAuthError(error)));
+  }
+
+  const claims = tokens.claims()!;
+  // A new session id after sign-in, so that an id planted before it is worth nothing (session fixation).
+  const session = sessions.create();
+  session.user = { sub: claims.sub, name: claims.name as string | undefined, email: claims.email as string | undefined };
+  session.tokens = toSessionTokens(tokens, undefined);
+  return reply.header('set-cookie', sessions.setCookie(session)).redirect('/');
+});
+
+app.get('/reports', async (request, reply) => {
+  const session = sessions.find(request.headers.cookie);
+  if (!session?.tokens) return reply.redirect('/');
+  const config = await oidc();
+  try {
+    let refreshed = await refreshIfExpiring(session, config);
+    let result: { me: Me; reports: Report[] };
+    try {
+      result = await callApi(config, session.tokens.accessToken);
+    } catch (error) {
+      // RFC 6750 §3.1: invalid_token before the expected expiry (a revoked grant, a restarted
+      // server): one forced refresh, then give up.
+      if (!(error instanceof client.WWWAuthenticateChallengeError)) throw error;
+      await refresh(session, config);
+      refreshed = true;
+      result = await callApi(config, session.tokens.accessToken);
+    }
+    return reply.type('text/html').send(reportsPage(session, result.me, result.reports, refreshed));
+  } catch (error) {
+    if (error instanceof SignInEnded) {
+      sessions.destroy(session);
+      return reply.code(401).header('set-cookie', sessions.clearCookie()).type('text/html')
+        .send(problemPage('Please sign in again', `Your sign-in has ended (${error.message}).`));
+    }
+    throw error;
+  }
+});
+
+app.post<{ Body: { csrf?: string } }>('/logout', async (request, reply) => {
+  const session = sessions.find(request.headers.cookie);
+  if (!session) return reply.redirect('/');
+  if (!csrfTokenMatches(session, request.body?.csrf)) {
+    return reply.code(403).type('text/html').send(problemPage('Sign-out refused', 'This form did not come from this app.'));
+  }
+  const config = await oidc();
+  sessions.destroy(session);
+  const idToken = session.tokens?.idToken;
+  // RFC 7009: revoke the refresh token, so that nothing this app held outlives the sign-out.
+  if (session.tokens?.refreshToken) {
+    await client.tokenRevocation(config, session.tokens.refreshToken, { token_type_hint: 'refresh_token' }).catch(() => undefined);
+  }
+  // OIDC RP-Initiated Logout: end the session at Grant Lab too, or the next sign-in would be silent.
+  const endSession = client.buildEndSessionUrl(config, {
+    post_logout_redirect_uri: POST_LOGOUT_REDIRECT_URI,
+    ...(idToken ? { id_token_hint: idToken } : {}),
+  });
+  return reply.header('set-cookie', sessions.clearCookie()).redirect(endSession.href);
+});
+
+app.get('/logged-out', async (_request, reply) => reply.type('text/html').send(loggedOutPage()));
+
+/** The refresh token cannot be used any more: the user has to sign in again. */
+class SignInEnded extends Error {}
+
+async function refreshIfExpiring(session: Session, config: client.Configuration): Promise<boolean> {
+  if (session.tokens!.accessTokenExpiresAt - REFRESH_BEFORE_MS > Date.now()) return false;
+  await refresh(session, config);
+  return true;
+}
+
+function refresh(session: Session, config: client.Configuration): Promise<void> {
+  session.refreshing ??= (async () => {
+    const current = session.tokens!;
+    if (!current.refreshToken) throw new SignInEnded('no refresh token was issued');
+    try {
+      // RFC 8707: the refresh request names the API too, so the new token is again for it.
+      const tokens = await client.refreshTokenGrant(config, current.refreshToken, { resource: API });
+      session.tokens = toSessionTokens(tokens, current);
+    } catch (error) {
+      // invalid_grant: the refresh token is no good any more (signed out at Grant Lab, grant
+      // revoked). Only a new sign-in can help.
+      if (error instanceof client.ResponseBodyError && error.error === 'invalid_grant') throw new SignInEnded(describeOAuthError(error));
+      throw error;
+    }
+  })().finally(() => {
+    session.refreshing = undefined;
+  });
+  return session.refreshing;
+}
+
+function toSessionTokens(tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers, previous: SessionTokens | undefined): SessionTokens {
+  return {
+    accessToken: tokens.access_token,
+    accessTokenExpiresAt: Date.now() + (tokens.expiresIn() ?? 0) * 1000,
+    // A refresh response may or may not rotate the refresh token (RFC 6749 §6): keep the old
+    // one unless a new one came.
+    refreshToken: tokens.refresh_token ?? previous?.refreshToken,
+    idToken: tokens.id_token ?? previous?.idToken,
+  };
+}
+
+async function callApi(config: client.Configuration, accessToken: string): Promise<{ me: Me; reports: Report[] }> {
+  const get = async <T>(path: string): Promise<T> => {
+    const response = await client.fetchProtectedResource(config, accessToken, new URL(`${API}${path}`), 'GET');
+    if (!response.ok) throw new Error(`GET /api${path} answered ${response.status}`);
+    return await response.json() as T;
+  };
+  const [me, { reports }] = await Promise.all([get<Me>('/me'), get<{ reports: Report[] }>('/reports')]);
+  return { me, reports };
+}
+
+function describeOAuthError(error: unknown): string {
+  if (error instanceof client.AuthorizationResponseError || error instanceof client.ResponseBodyError) {
+    return `${error.error}${error.error_description ? `: ${error.error_description}` : ''}`;
+  }
+  // openid-client names the check that failed in the cause ("JWT signature verification failed").
+  if (error instanceof Error) return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
+  return String(error);
+}
+
+await app.listen({ port: PORT, host: process.env.HOST === undefined || process.env.HOST === 'localhost' ? '127.0.0.1' : process.env.HOST });
+process.stdout.write(`web-app ready at ${APP_URL} (issuer ${ISSUER.origin})\n`);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void app.close().then(() => process.exit(0)));
