@@ -44,9 +44,20 @@ export async function serve(load: LoadOptions, buildOptions: BuildOptions = {}):
   }
 
   let app: FastifyInstance;
+  let ready = false;
   try {
-    app = await buildApp(config, { ...buildOptions, serverFactory: (handler) => server.on('request', handler) });
+    app = await buildApp(config, {
+      ...buildOptions,
+      // The socket is bound before the app is built: a request arriving in between is told to
+      // come back, rather than reaching a half-built app.
+      serverFactory: (handler) => server.on('request', (request, response) => {
+        if (ready) return handler(request, response);
+        response.writeHead(503, { 'retry-after': '1', 'content-type': 'application/json' });
+        response.end('{"error":"temporarily_unavailable","error_description":"Grant Lab is starting"}');
+      }),
+    });
     await app.ready();
+    ready = true;
   } catch (error) {
     server.close();
     throw error;

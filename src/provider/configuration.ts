@@ -4,6 +4,7 @@
 import type { Adapter, ClientMetadata, Configuration, FindAccount, KoaContextWithOIDC } from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import type { GrantLabConfig } from '../config/types.ts';
+import { mintedClaims } from './minted-claims.ts';
 import type { ResourceCatalog } from './resources.ts';
 
 /** The OpenID Connect scopes and the standard claims each one releases (OIDC Core §5.4). */
@@ -179,6 +180,8 @@ export function buildProviderConfiguration(config: GrantLabConfig, wiring: Provi
       requestObjects: { enabled: false },
     },
 
+    // Only tokens minted for tests (lab.mintAccessToken) carry extra claims.
+    extraTokenClaims: async (_ctx, token) => mintedClaims.get(token),
     formats: {
       customizers: {
         async jwt(_ctx, token, jwt) {

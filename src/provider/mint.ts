@@ -4,6 +4,7 @@ import type Provider from 'oidc-provider';
 import type { Accounts } from '../accounts/index.ts';
 import type { UserDefinition } from '../config/types.ts';
 import { apiScopesOf, OIDC_SCOPES } from './configuration.ts';
+import { mintedClaims } from './minted-claims.ts';
 import type { ResourceCatalog } from './resources.ts';
 
 export interface MintingContext {
@@ -48,11 +49,21 @@ function userOf(accounts: Accounts, user: string): UserDefinition {
   return found;
 }
 
+/** The engine's protocol errors carry their explanation in error_description. */
+function explained<T>(action: () => T): T {
+  try {
+    return action();
+  } catch (error) {
+    const { error_description: description } = error as { error_description?: string };
+    throw description ? new Error(description) : error;
+  }
+}
+
 export async function mintAccessToken({ provider, accounts, resources }: MintingContext, options: AccessTokenOptions): Promise<string> {
   const client = await clientOf(provider, options.clientId);
-  const resource = options.audience ?? resources.chooseResource(undefined, options.scope);
+  const resource = explained(() => options.audience ?? resources.chooseResource(undefined, options.scope));
   if (!resource) throw new Error('name the API with `audience`, or ask for one of its scopes');
-  const info = resources.resourceServerInfo(resource, apiScopesOf(client));
+  const info = explained(() => resources.resourceServerInfo(resource, apiScopesOf(client)));
   const allowed = info.scope.split(' ');
   const requested = options.scope?.split(' ').filter(Boolean);
   const scope = (requested ? allowed.filter((candidate) => requested.includes(candidate)) : allowed).join(' ');
@@ -72,7 +83,7 @@ export async function mintAccessToken({ provider, accounts, resources }: Minting
   }
   token.resourceServer = new provider.ResourceServer(resource, info);
   token.scope = scope || undefined;
-  if (options.claims) token.extra = { ...options.claims };
+  if (options.claims) mintedClaims.set(token, { ...options.claims });
   if (options.expiresIn !== undefined) (token as unknown as { expiresIn: number }).expiresIn = options.expiresIn;
   return token.save();
 }
