@@ -6,11 +6,20 @@ export default defineConfig({
       {
         test: {
           name: 'node',
-          include: ['test/unit/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/docker/**/*.test.ts', 'test/package/**/*.test.ts'],
+          include: ['test/unit/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/docker/**/*.test.ts'],
           // Every end-to-end file starts its own server on a free port; password hashing is
           // deliberately slow, so give each test room without hiding a hang.
           testTimeout: 30_000,
           hookTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          // Packs the package and installs it elsewhere (from the npm registry): slow, alone.
+          name: 'package',
+          include: ['test/package/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 240_000,
         },
       },
       {
