@@ -3,7 +3,7 @@
 // grant-lab command used from there. Node does not strip types inside node_modules, so this
 // is what proves the compiled build works.
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -21,7 +21,8 @@ beforeAll(async () => {
   await exec('npm', ['pack', '--pack-destination', packDir, '--silent'], { cwd: ROOT });
   const [tarball] = (await readdir(packDir)).filter((name) => name.endsWith('.tgz'));
   await writeFile(join(scratch, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-  await exec('npm', ['install', '--no-audit', '--no-fund', '--silent', join(packDir, tarball!)], { cwd: scratch });
+  const { devDependencies } = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+  await exec('npm', ['install', '--no-audit', '--no-fund', '--silent', join(packDir, tarball!), `vitest@${devDependencies.vitest}`], { cwd: scratch });
 }, 240_000);
 
 afterAll(async () => {
@@ -76,6 +77,15 @@ describe('the packed package, installed in another project', () => {
     `);
     const failed = await exec(TSC, ['-p', '.'], { cwd: scratch }).then(() => '', (error: { stdout: string }) => error.stdout);
     expect(failed).toMatch(/clientId/);
+  });
+
+  it('runs the README\'s vitest example as written', async () => {
+    const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+    const example = /<!-- The block below is run as written[^>]*-->\n```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(example).toBeTruthy();
+    await writeFile(join(scratch, 'idp.test.ts'), example!);
+    const { stdout } = await exec('npx', ['vitest', 'run', 'idp.test.ts'], { cwd: scratch, env: { ...process.env, CI: 'true' } });
+    expect(stdout).toMatch(/Tests\s+.*2 passed/);
   });
 
   it('runs the grant-lab command through npx', async () => {
