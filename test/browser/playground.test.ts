@@ -1,19 +1,11 @@
 // The live runner in Chromium: every flow runs to verified tokens and a 200 from the demo API,
 // every "what can go wrong" breakage shows its real error, the lifecycle actions work, and
 // nothing injected through a URL, a form or a reported response runs as script.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { browserMissing, launchBrowser, screenshot, watchConsole } from '../support/browser.ts';
-import { startTestServer, type TestServer } from '../support/grant-lab.ts';
+import { describe, expect, it } from 'vitest';
+import { browserMissing, chromiumForThisFile, screenshot } from '../support/browser.ts';
 import { runAction, runFlow, waitForRun } from '../support/playground.ts';
 
-let server: TestServer;
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-let consoleErrors: string[];
-let dialogs: string[];
-let expectedStatuses: Set<number>;
+const { server, page, expectedStatuses } = chromiumForThisFile({ width: 1200, height: 900 });
 
 // Written out by hand: what a person should see for each flow and breakage.
 const HAPPY: [string, RegExp][] = [
@@ -47,31 +39,6 @@ const BROKEN: [string, string, RegExp, number[]][] = [
 ];
 
 describe.skipIf(browserMissing)('the live runner in Chromium', () => {
-  beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  beforeEach(async () => {
-    context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-    page = await context.newPage();
-    expectedStatuses = new Set();
-    consoleErrors = watchConsole(page, expectedStatuses);
-    dialogs = [];
-    page.on('dialog', async (dialog) => {
-      dialogs.push(dialog.message());
-      await dialog.dismiss();
-    });
-  });
-  afterEach(async () => {
-    expect(dialogs).toEqual([]);
-    expect(consoleErrors).toEqual([]);
-    await context.close();
-  });
-
   for (const [flow, outcome] of HAPPY) {
     it(`runs ${flow} to verified tokens${flow === 'implicit-form-post' ? '' : ' and a 200 from the demo API'}`, async () => {
       const result = await runFlow(page, server.issuer, flow);

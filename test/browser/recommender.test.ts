@@ -1,18 +1,10 @@
 // The recommender and the flow tree in a real Chromium: every path clicked through (one by
 // keyboard alone, one without JavaScript), the tree's links, script smuggled in through the
 // URL or a form field never running, no console errors, and screenshots of each kind of page.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { browserMissing, launchBrowser, screenshot, watchConsole } from '../support/browser.ts';
-import { startTestServer, type TestServer } from '../support/grant-lab.ts';
+import { describe, expect, it } from 'vitest';
+import { browserMissing, chromiumForThisFile, screenshot, watchConsole } from '../support/browser.ts';
 
-let server: TestServer;
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-let consoleErrors: string[];
-let expectedStatuses: Set<number>;
-let dialogs: string[];
+const { server, browser, page, expectedStatuses } = chromiumForThisFile({ width: 1100, height: 800 });
 
 /**
  * Every path, written out by hand from DESIGN.md's tree: answers → the grant's title, its
@@ -80,31 +72,6 @@ async function expectNoHorizontalScroll(): Promise<void> {
 }
 
 describe.skipIf(browserMissing)('the recommender in Chromium', () => {
-  beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  beforeEach(async () => {
-    context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
-    page = await context.newPage();
-    expectedStatuses = new Set();
-    consoleErrors = watchConsole(page, expectedStatuses);
-    dialogs = [];
-    page.on('dialog', (dialog) => {
-      dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
-  });
-  afterEach(async () => {
-    expect(consoleErrors).toEqual([]);
-    expect(dialogs).toEqual([]);
-    await context.close();
-  });
-
   it.each(EVERY_PATH)('clicking $answers recommends $leaf, without reloading the page', async (path) => {
     await page.goto(`${server.issuer}/`);
     await page.evaluate('window.loadedOnce = true');

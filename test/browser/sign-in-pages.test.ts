@@ -1,42 +1,16 @@
 // The sign-in, consent, logout and error pages in a real browser: usable with the keyboard
 // alone, readable on a phone, and working under their CSP (no console errors).
 import * as client from 'openid-client';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { authorizationRequest } from '../support/flows.ts';
-import { browserMissing, launchBrowser, screenshot, watchConsole } from '../support/browser.ts';
-import { startTestServer, type TestServer } from '../support/grant-lab.ts';
+import { browserMissing, chromiumForThisFile, screenshot } from '../support/browser.ts';
 
-let server: TestServer;
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-let consoleErrors: string[];
-let expectedStatuses: Set<number>;
+const { server, context, page, expectedStatuses } = chromiumForThisFile({ width: 1100, height: 800 });
 
 /** What arrived at a client's redirect URI: the sample apps are not running, so we play them. */
 interface Arrival { url: URL; method: string; body: URLSearchParams }
 
 describe.skipIf(browserMissing)('sign-in pages in Chromium', () => {
-  beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  beforeEach(async () => {
-    context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
-    page = await context.newPage();
-    expectedStatuses = new Set();
-    consoleErrors = watchConsole(page, expectedStatuses);
-  });
-  afterEach(async () => {
-    expect(consoleErrors).toEqual([]);
-    await context.close();
-  });
-
   async function captureArrival(origin: string): Promise<() => Promise<Arrival>> {
     let resolve!: (arrival: Arrival) => void;
     const arrived = new Promise<Arrival>((done) => { resolve = done; });

@@ -1,7 +1,10 @@
 // Debian's Chromium, driven by playwright-core (Playwright cannot download its own browser here).
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
+import { startTestServer, type TestServer } from './grant-lab.ts';
+import { live } from './live.ts';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOT_DIR = 'test-results/screenshots';
@@ -45,4 +48,62 @@ export function watchConsole(page: Page, expectedStatuses: Set<number> = new Set
 export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: `${SCREENSHOT_DIR}/${name}.png`, fullPage: true });
+}
+
+export interface ChromiumSession {
+  server: TestServer;
+  browser: Browser;
+  /** A fresh context and page for every test. */
+  context: BrowserContext;
+  page: Page;
+  /** HTTP error statuses the current test provokes on purpose (see watchConsole). */
+  expectedStatuses: Set<number>;
+}
+
+/**
+ * For a browser test file: one server and one Chromium, a fresh page per test, and after each
+ * test the checks every page must pass: no dialog opened (injected script ran), nothing in the
+ * console but the error statuses the test said it would provoke.
+ */
+export function chromiumForThisFile(viewport = { width: 1200, height: 900 }): ChromiumSession {
+  let server: TestServer | undefined;
+  let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
+  let page: Page | undefined;
+  let expectedStatuses: Set<number> | undefined;
+  let consoleErrors: string[] = [];
+  let dialogs: string[] = [];
+  if (!browserMissing) {
+    beforeAll(async () => {
+      server = await startTestServer();
+      browser = await launchBrowser();
+    });
+    afterAll(async () => {
+      await browser?.close();
+      await server?.close();
+    });
+    beforeEach(async () => {
+      context = await browser!.newContext({ viewport });
+      page = await context.newPage();
+      expectedStatuses = new Set();
+      consoleErrors = watchConsole(page, expectedStatuses);
+      dialogs = [];
+      page.on('dialog', (dialog) => {
+        dialogs.push(dialog.message());
+        void dialog.dismiss();
+      });
+    });
+    afterEach(async () => {
+      expect(dialogs).toEqual([]);
+      expect(consoleErrors).toEqual([]);
+      await context?.close();
+    });
+  }
+  return {
+    server: live(() => server, 'the test server'),
+    browser: live(() => browser, 'Chromium'),
+    context: live(() => context, 'the browser context'),
+    page: live(() => page, 'the page'),
+    expectedStatuses: live(() => expectedStatuses, 'the expected statuses'),
+  };
 }

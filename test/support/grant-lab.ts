@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as client from 'openid-client';
 import { afterAll, beforeAll } from 'vitest';
+import { live } from './live.ts';
 import { type GrantLab, type StartOptions, startGrantLab } from '../../src/start.ts';
 
 export interface TestServer extends GrantLab {
@@ -52,10 +53,5 @@ export function grantLabForThisFile(...args: Parameters<typeof startTestServer>)
     started = await startTestServer(...args);
   });
   afterAll(() => started?.close());
-  return new Proxy({} as TestServer, {
-    get(_target, property) {
-      if (!started) throw new Error('the test server is used before it started (outside a test?)');
-      return started[property as keyof TestServer];
-    },
-  });
+  return live(() => started, 'the test server');
 }
