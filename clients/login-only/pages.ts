@@ -1,5 +1,5 @@
 // The login-only sample's pages. Every value is escaped by `html`; the pages carry no script.
-import { html, samplePage, type SafeHtml } from '../shared/html.ts';
+import { html, samplePage, type SafeHtml, problemSection } from '../shared/html.ts';
 
 const APP = { name: 'Sign-in only site', tagline: 'sample client login-only · implicit id_token with form_post, no access token' };
 
@@ -49,9 +49,5 @@ export function loggedOutPage(): string {
 }
 
 export function problemPage(title: string, detail: string): string {
-  return page(title, html`<section>
-<h1>${title}</h1>
-<p class="alert" role="alert">${detail}</p>
-<div class="actions"><a class="button primary" href="/">Home</a></div>
-</section>`);
+  return page(title, problemSection(title, detail));
 }

@@ -17,6 +17,7 @@ import * as client from 'openid-client';
 import { FLOWS } from '../../src/flows/catalog.ts';
 import { samplePageHeaders, sampleStylesheet } from '../shared/html.ts';
 import { homePage, loggedOutPage, problemPage, type SignedInUser } from './pages.ts';
+import { describeOAuthError, serveSample } from '../shared/serve.ts';
 
 const CLIENT_ID = 'login-only';
 const ISSUER = new URL(process.env.ISSUER ?? 'http://localhost:3000');
@@ -157,15 +158,4 @@ app.post<{ Body: { csrf?: string } }>('/logout', async (request, reply) => {
 
 app.get('/logged-out', async (_request, reply) => sendPage(reply, 200, loggedOutPage()));
 
-function describeOAuthError(error: unknown): string {
-  if (error instanceof client.AuthorizationResponseError || error instanceof client.ResponseBodyError) {
-    return `${error.error}${error.error_description ? `: ${error.error_description}` : ''}`;
-  }
-  // openid-client names the check that failed in the cause ("JWT signature verification failed").
-  if (error instanceof Error) return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
-  return String(error);
-}
-
-await app.listen({ port: PORT, host: process.env.HOST === undefined || process.env.HOST === 'localhost' ? '127.0.0.1' : process.env.HOST });
-process.stdout.write(`login-only ready at ${APP_URL} (issuer ${ISSUER.origin})\n`);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void app.close().then(() => process.exit(0)));
+await serveSample(app, 'login-only', PORT, APP_URL, ISSUER);

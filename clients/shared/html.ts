@@ -79,3 +79,12 @@ export function samplePageHeaders(issuer: string): Record<string, string> {
 }
 
 export const sampleStylesheet = { contentType: 'text/css; charset=utf-8', body: STYLESHEET };
+
+/** The body of every sample's error page: what went wrong, and the way home. */
+export function problemSection(title: string, detail: string): SafeHtml {
+  return html`<section>
+<h1>${title}</h1>
+<p class="alert" role="alert">${detail}</p>
+<div class="actions"><a class="button primary" href="/">Home</a></div>
+</section>`;
+}

@@ -15,6 +15,7 @@
 import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
 import { FLOWS } from '../../src/flows/catalog.ts';
+import { serveSample } from '../shared/serve.ts';
 
 const CLIENT_ID = 'spa';
 const ISSUER = new URL(process.env.ISSUER ?? 'http://localhost:3000');
@@ -79,6 +80,4 @@ app.get('/*', async (request, reply) => {
   return reply.code(404).type('text/plain').send('not found');
 });
 
-await app.listen({ port: PORT, host: process.env.HOST === undefined || process.env.HOST === 'localhost' ? '127.0.0.1' : process.env.HOST });
-process.stdout.write(`spa ready at ${APP_URL} (issuer ${ISSUER.origin})\n`);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void app.close().then(() => process.exit(0)));
+await serveSample(app, 'spa', PORT, APP_URL, ISSUER);

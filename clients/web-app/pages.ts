@@ -1,5 +1,5 @@
 // The web-app sample's pages. Every value is escaped by `html`; the pages carry no script.
-import { html, samplePage, type SafeHtml } from '../shared/html.ts';
+import { html, samplePage, type SafeHtml, problemSection } from '../shared/html.ts';
 import type { Session } from './sessions.ts';
 
 const APP = { name: 'Reports web app', tagline: 'sample client web-app · authorization code + PKCE, tokens kept on the server' };
@@ -58,9 +58,5 @@ export function loggedOutPage(): string {
 }
 
 export function problemPage(title: string, detail: string): string {
-  return page(title, html`<section>
-<h1>${title}</h1>
-<p class="alert" role="alert">${detail}</p>
-<div class="actions"><a class="button primary" href="/">Home</a></div>
-</section>`);
+  return page(title, problemSection(title, detail));
 }

@@ -17,6 +17,7 @@ import { FLOWS } from '../../src/flows/catalog.ts';
 import { samplePageHeaders, sampleStylesheet } from '../shared/html.ts';
 import { homePage, loggedOutPage, type Me, problemPage, type Report, reportsPage } from './pages.ts';
 import { csrfTokenMatches, type Session, SessionStore, type SessionTokens } from './sessions.ts';
+import { describeOAuthError, serveSample } from '../shared/serve.ts';
 
 const CLIENT_ID = 'web-app';
 // A secret belongs in a secret store or the environment; this one is Grant Lab's public demo secret.
@@ -223,15 +224,4 @@ async function callApi(config: client.Configuration, accessToken: string): Promi
   return { me, reports };
 }
 
-function describeOAuthError(error: unknown): string {
-  if (error instanceof client.AuthorizationResponseError || error instanceof client.ResponseBodyError) {
-    return `${error.error}${error.error_description ? `: ${error.error_description}` : ''}`;
-  }
-  // openid-client names the check that failed in the cause ("JWT signature verification failed").
-  if (error instanceof Error) return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
-  return String(error);
-}
-
-await app.listen({ port: PORT, host: process.env.HOST === undefined || process.env.HOST === 'localhost' ? '127.0.0.1' : process.env.HOST });
-process.stdout.write(`web-app ready at ${APP_URL} (issuer ${ISSUER.origin})\n`);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void app.close().then(() => process.exit(0)));
+await serveSample(app, 'web-app', PORT, APP_URL, ISSUER);

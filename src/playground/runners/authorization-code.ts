@@ -3,9 +3,9 @@
 import { randomBytes } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import * as client from 'openid-client';
-import { callApi, discover, fail, inspectTokens, type PlaygroundEnvironment, sleep, succeed } from '../client.ts';
+import { callApi, discover, fail, inspectTokens, type PlaygroundEnvironment } from '../client.ts';
 import type { Run } from '../transcript.ts';
-import { EXPIRED_TOKEN_LIFETIME, EXPIRY_WAIT_MS } from './expiry.ts';
+import { callApiAndConclude, lifetimeParameters } from './expiry.ts';
 import { probeUnregisteredRedirect, recordAuthorizationRequest, recordCallback, stateChecks } from './front-channel.ts';
 
 export async function startAuthorizationCode(run: Run, env: PlaygroundEnvironment): Promise<string | undefined> {
@@ -69,7 +69,7 @@ export async function completeAuthorizationCode(run: Run, env: PlaygroundEnviron
   }, {
     // RFC 8707 §2.2: name the API again to get an access token for it.
     resource: env.api,
-    ...(run.failure === 'expired-token' ? { expires_in: String(EXPIRED_TOKEN_LIFETIME) } : {}),
+    ...lifetimeParameters(run),
   });
 
   let tokens: client.TokenEndpointResponse;
@@ -89,8 +89,7 @@ export async function completeAuthorizationCode(run: Run, env: PlaygroundEnviron
 }
 
 /** The end of every code flow run: replay the code or wait out the token if asked, then call the API. */
-export async function useAccessToken(run: Run, env: PlaygroundEnvironment, exchange: () => Promise<unknown>): Promise<void> {
-  const from = 'client';
+async function useAccessToken(run: Run, env: PlaygroundEnvironment, exchange: () => Promise<unknown>): Promise<void> {
   const accessToken = run.tokens.accessToken!;
   if (run.failure === 'replayed-code') {
     try {
@@ -99,17 +98,11 @@ export async function useAccessToken(run: Run, env: PlaygroundEnvironment, excha
     } catch (error) {
       fail(run, 'client', 'The replayed code was refused', error);
     }
-    const response = await callApi(run, env, '/me', accessToken, from);
+    const response = await callApi(run, env, '/me', accessToken);
     run.outcome += ` The first exchange's access token now gets HTTP ${response.status} from the demo API: replaying the code revoked the grant.`;
     return;
   }
-  if (run.failure === 'expired-token') {
-    run.steps.push({ kind: 'note', title: 'Waiting for the token to expire', actor: from, lines: [['waited', `${EXPIRY_WAIT_MS / 1000} s`]] });
-    await sleep(EXPIRY_WAIT_MS);
-  }
-  const response = await callApi(run, env, '/me', accessToken, from);
-  if (response.ok) succeed(run, `Signed in as ${subjectOf(run.tokens.idToken)}; the demo API answered ${response.status} to the user's access token.`);
-  else fail(run, 'api', 'The demo API refused the access token', new Error(`HTTP ${response.status}: ${response.headers.get('www-authenticate')}`));
+  await callApiAndConclude(run, env, '/me', accessToken, (status) => `Signed in as ${subjectOf(run.tokens.idToken)}; the demo API answered ${status} to the user's access token.`);
 }
 
 export function subjectOf(idToken: string | undefined): string {

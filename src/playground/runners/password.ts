@@ -1,9 +1,9 @@
 // Flow password, played by the server as trusted-app (RFC 6749 §4.3): the client holds the
 // user's password itself, which is exactly why this grant is a last resort.
 import * as client from 'openid-client';
-import { callApi, discover, fail, inspectTokens, type PlaygroundEnvironment, sleep, succeed } from '../client.ts';
+import { discover, fail, inspectTokens, type PlaygroundEnvironment } from '../client.ts';
 import type { Run } from '../transcript.ts';
-import { EXPIRED_TOKEN_LIFETIME, EXPIRY_WAIT_MS } from './expiry.ts';
+import { callApiAndConclude, lifetimeParameters } from './expiry.ts';
 
 export async function runPassword(run: Run, env: PlaygroundEnvironment, username: string, password: string): Promise<void> {
   const config = await discover(run, env);
@@ -21,7 +21,7 @@ export async function runPassword(run: Run, env: PlaygroundEnvironment, username
       password: sent,
       scope: run.flow.scope,
       resource: env.api,
-      ...(run.failure === 'expired-token' ? { expires_in: String(EXPIRED_TOKEN_LIFETIME) } : {}),
+      ...lifetimeParameters(run),
     });
   } catch (error) {
     fail(run, 'client', 'The token request was refused', error);
@@ -30,11 +30,5 @@ export async function runPassword(run: Run, env: PlaygroundEnvironment, username
   run.tokens = { accessToken: tokens.access_token, refreshToken: tokens.refresh_token, idToken: tokens.id_token };
   await inspectTokens(run, env, tokens);
 
-  if (run.failure === 'expired-token') {
-    run.steps.push({ kind: 'note', title: 'Waiting for the token to expire', actor: 'client', lines: [['waited', `${EXPIRY_WAIT_MS / 1000} s`]] });
-    await sleep(EXPIRY_WAIT_MS);
-  }
-  const response = await callApi(run, env, '/me', tokens.access_token);
-  if (response.ok) succeed(run, `Tokens issued for ${username}; the demo API answered ${response.status}.`);
-  else fail(run, 'api', 'The demo API refused the access token', new Error(`HTTP ${response.status}: ${response.headers.get('www-authenticate')}`));
+  await callApiAndConclude(run, env, '/me', tokens.access_token, (status) => `Tokens issued for ${username}; the demo API answered ${status}.`);
 }
