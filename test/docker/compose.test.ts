@@ -153,7 +153,8 @@ describe.skipIf(composeMissing)('docker-compose.yml', () => {
 
   it('sets only environment variables that the code reads', () => {
     for (const [name, service] of Object.entries(services)) {
-      const source = name === SERVER ? sourceOf('src/') : sourceOf(`clients/${name}/`);
+      // A sample's own code, and what every sample shares (listening on HOST, for one).
+      const source = name === SERVER ? sourceOf('src/') : sourceOf(`clients/${name}/`) + sourceOf('clients/shared/');
       for (const variable of Object.keys(service.environment ?? {})) {
         expect(source, `${name}: ${variable}`).toMatch(new RegExp(`\\benv\\.${variable}\\b`));
       }
