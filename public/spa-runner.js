@@ -7,6 +7,7 @@
 // run page can offer the next actions after a reload; that is the playground's need, not a
 // pattern to copy.
 import * as oauth from '/vendor/oauth4webapi.js';
+import { describe, failure, note, recordingFetch, report, steps } from './spa-recording.js';
 
 const root = document.getElementById('run') ?? document.getElementById('spa-callback');
 const issuer = new URL(root.dataset.issuer);
@@ -20,60 +21,7 @@ const loggedOutUri = `${issuer.origin}/playground/spa/logged-out`;
 const EXPIRED_LIFETIME = '1';
 const EXPIRY_WAIT_MS = 2500;
 
-const steps = [];
-const note = (title, lines = [], text) => steps.push({ kind: 'note', title, actor: 'client', lines, ...(text ? { text } : {}) });
-const failure = (title, error) => steps.push({ kind: 'error', title, actor: 'client', message: describe(error) });
-
-function describe(error) {
-  if (error instanceof oauth.ResponseBodyError || error instanceof oauth.AuthorizationResponseError) {
-    return `${error.error}${error.error_description ? `: ${error.error_description}` : ''}`;
-  }
-  if (error instanceof oauth.WWWAuthenticateChallengeError) {
-    const parameters = error.cause[0]?.parameters ?? {};
-    return `${parameters.error ?? 'unauthorized'}${parameters.error_description ? `: ${parameters.error_description}` : ''}`;
-  }
-  return error?.message ?? String(error);
-}
-
-function bodyText(body) {
-  if (body === undefined || body === null) return undefined;
-  if (typeof body === 'string') return body;
-  if (body instanceof URLSearchParams) return body.toString();
-  return '[binary body]';
-}
-
-/** fetch, recording the exchange raw, as it went over the wire from this page. */
-function recordingFetch(title) {
-  return async (input, init = {}) => {
-    const url = new URL(input instanceof Request ? input.url : String(input));
-    const response = await fetch(input, init);
-    const text = await response.clone().text();
-    steps.push({
-      kind: 'http',
-      ...(title ? { title } : {}),
-      from: 'client',
-      to: url.pathname === '/api' || url.pathname.startsWith('/api/') ? 'api' : 'server',
-      request: {
-        method: (init.method ?? 'GET').toUpperCase(),
-        url: url.href,
-        headers: [...new Headers(init.headers).entries()],
-        ...(init.body !== undefined ? { body: bodyText(init.body) } : {}),
-      },
-      response: { status: response.status, statusText: response.statusText, headers: [...response.headers.entries()], body: text.slice(0, 131072) },
-    });
-    return response;
-  };
-}
 const options = (extra = {}) => ({ [oauth.customFetch]: recordingFetch(), [oauth.allowInsecureRequests]: insecure, ...extra });
-
-async function report(runId, extra = {}) {
-  const response = await fetch(`/playground/runs/${runId}/report`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ steps: steps.splice(0), ...extra }),
-  });
-  if (!response.ok) throw new Error(`Grant Lab refused the report (HTTP ${response.status})`);
-}
 
 async function discover() {
   const response = await oauth.discoveryRequest(issuer, options());
