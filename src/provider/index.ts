@@ -7,6 +7,7 @@ import * as passwordGrant from '../grants/password.ts';
 import { securityHeaders } from '../http/security-headers.ts';
 import { GrantRevocationIndex } from '../storage/grant-revocation.ts';
 import { buildProviderConfiguration, OIDC_SCOPES, type ProviderPages } from './configuration.ts';
+import { explainEngineError } from './engine-errors.ts';
 import type { KeyMaterial } from './keys.ts';
 import { ResourceCatalog } from './resources.ts';
 import type { Adapter } from 'oidc-provider';
@@ -68,8 +69,7 @@ export async function createProvider(deps: ProviderDependencies): Promise<GrantL
     try {
       await provider.Client.find(client.client_id);
     } catch (error) {
-      const { error_description: description } = error as { error_description?: string };
-      problems.push(`clients[${index}] (${client.client_id}): ${description ?? (error as Error).message}`);
+      problems.push(`clients[${index}] (${client.client_id}): ${explainEngineError(error)}`);
     }
   }
   if (problems.length) throw new ConfigError(problems, config.source);
@@ -143,7 +143,6 @@ export async function registerClient(provider: Provider, issuer: string, metadat
     await provider.Client.find(client.client_id);
   } catch (error) {
     await adapter.destroy(client.client_id);
-    const { error_description: description } = error as { error_description?: string };
-    throw new Error(`client ${client.client_id}: ${description ?? (error as Error).message}`);
+    throw new Error(`client ${client.client_id}: ${explainEngineError(error)}`);
   }
 }

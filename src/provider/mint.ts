@@ -4,6 +4,7 @@ import type Provider from 'oidc-provider';
 import type { Accounts } from '../accounts/index.ts';
 import type { UserDefinition } from '../config/types.ts';
 import { apiScopesOf, OIDC_SCOPES } from './configuration.ts';
+import { explainEngineError } from './engine-errors.ts';
 import { mintedClaims } from './minted-claims.ts';
 import type { ResourceCatalog } from './resources.ts';
 
@@ -49,13 +50,12 @@ function userOf(accounts: Accounts, user: string): UserDefinition {
   return found;
 }
 
-/** The engine's protocol errors carry their explanation in error_description. */
+/** Runs an engine call, turning its protocol error into a plain one that says why. */
 function explained<T>(action: () => T): T {
   try {
     return action();
   } catch (error) {
-    const { error_description: description } = error as { error_description?: string };
-    throw description ? new Error(description) : error;
+    throw new Error(explainEngineError(error));
   }
 }
 
