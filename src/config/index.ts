@@ -6,6 +6,9 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { JSONWebKeySet } from 'jose';
 import { parseArgon2idHash } from '../accounts/passwords.ts';
+import { canonicalUsername } from '../accounts/usernames.ts';
+// The scopes the engine is configured with: one list, read here to check client scopes.
+import { OIDC_SCOPES } from '../provider/configuration.ts';
 import { ConfigFileError, checkConfigData, DEFAULT_CONFIG_PATH, readConfigFile } from './file.ts';
 import type { ApiDefinition, ClientDefinition, ConfigFile, GrantLabConfig, Lifetimes, LogLevel, ThrottleSettings } from './types.ts';
 
@@ -41,7 +44,6 @@ export const DEFAULT_TTL: Lifetimes = {
 
 const LOG_LEVELS: LogLevel[] = ['silent', 'error', 'warn', 'info', 'debug'];
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-const OIDC_SCOPES = new Set(['openid', 'profile', 'email', 'offline_access']);
 
 /** Settings a caller (a test, the CLI) fixes instead of taking them from the environment. */
 export type ConfigOverrides = Partial<Omit<GrantLabConfig, 'clients' | 'users' | 'apis' | 'source'>>;
@@ -231,7 +233,7 @@ function validateDirectory(config: GrantLabConfig, problems: string[]): void {
   const usernames = new Set<string>();
   const subs = new Set<string>();
   config.users.forEach((user, index) => {
-    const username = user.username.normalize('NFC').toLowerCase();
+    const username = canonicalUsername(user.username);
     if (usernames.has(username)) problems.push(`users[${index}].username: "${user.username}" is used twice`);
     usernames.add(username);
     if (subs.has(user.claims.sub)) problems.push(`users[${index}].claims.sub: "${user.claims.sub}" is used twice`);
