@@ -4,6 +4,7 @@
 import type { ThrottleSettings, UserDefinition } from '../config/types.ts';
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from './passwords.ts';
 import { SignInThrottle } from './throttle.ts';
+import { canonicalUsername } from './usernames.ts';
 
 export type SignInResult =
   | { outcome: 'success'; user: UserDefinition }
@@ -14,7 +15,6 @@ export type SignInResult =
 const MAX_USERNAME_LENGTH = 256;
 const MAX_PASSWORD_LENGTH = 1024;
 
-const canonicalUsername = (username: string) => username.normalize('NFC').toLowerCase();
 
 export class Accounts {
   readonly #configured: UserDefinition[];

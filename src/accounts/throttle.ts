@@ -2,6 +2,7 @@
 // past a limit that username or address is answered 429 for a while. Unknown usernames are
 // counted exactly like real ones, so the lockout reveals nothing about which accounts exist.
 import type { ThrottleSettings } from '../config/types.ts';
+import { canonicalUsername } from './usernames.ts';
 
 interface Counter {
   failures: number;
@@ -72,6 +73,5 @@ export class SignInThrottle {
   }
 }
 
-// Usernames are compared case-insensitively everywhere, so "Alice" cannot dodge alice's lockout.
-const userKey = (username: string) => `user:${username.normalize('NFC').toLowerCase()}`;
+const userKey = (username: string) => `user:${canonicalUsername(username)}`;
 const addressKey = (address: string) => `address:${address}`;
