@@ -107,9 +107,7 @@ export async function acceptBrowserReport(run: Run, env: PlaygroundEnvironment, 
   }
   if (report.checkCallback) {
     const { params, expectedState, kind } = report.checkCallback;
-    const checks = stateChecks(new URLSearchParams(params), expectedState, env.issuer)
-      // A post-logout redirect carries state but no iss (RP-Initiated Logout §3).
-      .filter((check) => kind === 'authorization' || !check.name.startsWith('Issuer'));
+    const checks = stateChecks(new URLSearchParams(params), expectedState, kind === 'authorization' ? env.issuer : undefined);
     run.steps.push({ kind: 'checks', title: 'The client checks the response', actor: 'client', checks });
   }
   if (report.tokens) run.tokens = { ...report.tokens };

@@ -123,7 +123,7 @@ export async function playground(app: FastifyInstance, { environment: env, demoA
   app.get<{ Params: { clientId: string }; Querystring: Record<string, string> }>('/playground/:clientId/logged-out', async (request, reply) => {
     const run = returningRun(request, request.query.state);
     if (!run || run.flow.clientId !== request.params.clientId) return noWaitingRun(reply);
-    completeLogout(run, env, new URL(request.url, env.issuer));
+    completeLogout(run, new URL(request.url, env.issuer));
     return reply.redirect(`/playground/runs/${run.id}#step-${run.steps.length}`, 303);
   });
 

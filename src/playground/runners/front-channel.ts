@@ -34,17 +34,27 @@ export function recordCallback(run: Run, method: 'GET' | 'POST', url: URL, param
   });
 }
 
-/** What the client must check before using a response (RFC 6749 §10.12, RFC 9207 §2.4). */
-export function stateChecks(params: URLSearchParams, expectedState: string, issuer: string): Check[] {
+/**
+ * What the client must check before using a response (RFC 6749 §10.12, RFC 9207 §2.4). A
+ * post-logout redirect carries state but no iss (RP-Initiated Logout §3): pass no issuer then.
+ */
+export function stateChecks(params: URLSearchParams, expectedState: string, issuer: string | undefined): Check[] {
   const state = params.get('state');
   const iss = params.get('iss');
   const error = params.get('error');
+  const stateCheck: Check = {
+    name: 'State',
+    passed: state === expectedState,
+    detail: state === expectedState ? 'the state this client sent came back unchanged' : `sent ${expectedState}, got ${state ?? 'none'}`,
+  };
+  const errorCheck: Check = {
+    name: 'No error',
+    passed: error === null,
+    detail: error === null ? 'the response carries a result, not an error' : `error=${error}: ${params.get('error_description') ?? ''}`,
+  };
+  if (issuer === undefined) return [stateCheck, errorCheck];
   return [
-    {
-      name: 'State',
-      passed: state === expectedState,
-      detail: state === expectedState ? 'the state this client sent came back unchanged' : `sent ${expectedState}, got ${state ?? 'none'}`,
-    },
+    stateCheck,
     iss === null && params.has('id_token')
       // RFC 9207 §2.4: a response carrying an ID token names its issuer in the token's own iss.
       ? { name: 'Issuer (iss, RFC 9207)', passed: true, detail: 'no iss parameter: the ID token\'s own iss claim is checked instead' }
@@ -53,11 +63,7 @@ export function stateChecks(params: URLSearchParams, expectedState: string, issu
         passed: iss === issuer,
         detail: iss === issuer ? `the response names ${issuer}` : `expected ${issuer}, got ${iss ?? 'none'}`,
       },
-    {
-      name: 'No error',
-      passed: error === null,
-      detail: error === null ? 'the response carries a result, not an error' : `error=${error}: ${params.get('error_description') ?? ''}`,
-    },
+    errorCheck,
   ];
 }
 

@@ -122,10 +122,9 @@ export async function performAction(run: Run, env: PlaygroundEnvironment, action
   }
 }
 
-export function completeLogout(run: Run, env: PlaygroundEnvironment, url: URL): void {
+export function completeLogout(run: Run, url: URL): void {
   recordCallback(run, 'GET', url, [...url.searchParams]);
-  const checks = stateChecks(url.searchParams, run.pending!.state, env.issuer).filter((check) => check.name !== 'Issuer (iss, RFC 9207)');
-  run.steps.push({ kind: 'checks', title: 'The client checks the post-logout redirect', actor: 'client', checks });
+  run.steps.push({ kind: 'checks', title: 'The client checks the post-logout redirect', actor: 'client', checks: stateChecks(url.searchParams, run.pending!.state, undefined) });
   run.tokens = {};
   run.pending = undefined;
   note(run, 'Signed out', 'The session at the authorization server has ended; tokens bound to it no longer work.');
