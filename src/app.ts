@@ -142,6 +142,12 @@ export async function buildApp(config: GrantLabConfig, options: BuildOptions = {
           // The published JWKS (what /jwks serves), held locally as a separate API would cache it.
           keys: jwksForApi,
           isRevoked: (jti) => revocations.isRevoked(jti),
+          explainNonJwt: async (token) => {
+            const known = await introspectInProcess(provider, token);
+            if (!known.active) return undefined;
+            const audience = known.aud === undefined ? 'UserInfo' : [known.aud].flat().join(' and ');
+            return `this is an opaque access token for ${audience}, not a JWT for this API (${api.identifier}): ask for the API at the authorization request (resource=${api.identifier}, or one of its scopes), and the code exchange and refreshes return tokens for it`;
+          },
         })
         : (token) => verifyOpaqueAccessToken(token, api.identifier, (value) => introspectInProcess(provider, value)),
     });

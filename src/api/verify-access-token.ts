@@ -12,11 +12,14 @@ export interface AccessTokenClaims extends JWTPayload {
 
 export interface JwtAccessTokenVerifier {
   issuer: string;
-  audience: string;
+  /** The audience a token must name; the authorization server itself checks none. */
+  audience?: string;
   algorithms: string[];
   keys: JWTVerifyGetKey;
   /** Extra, stateful check: has the grant behind this token been revoked? */
-  isRevoked(jti: string): Promise<boolean>;
+  isRevoked?(jti: string): Promise<boolean>;
+  /** What a token that is not a JWT is, when the authorization server knows (to say so). */
+  explainNonJwt?(token: string): Promise<string | undefined>;
 }
 
 /** Whatever the format, the API gets the token's claims or a BearerTokenError. */
@@ -35,11 +38,13 @@ export class BearerTokenError extends Error {
   }
 }
 
-function describe(error: unknown): string {
+const audiencesOf = (payload: JWTPayload): string => [payload.aud ?? []].flat().join(' and ') || 'no audience';
+
+function describe(error: unknown, expectedAudience: string | undefined): string {
   if (error instanceof joseErrors.JWTExpired) return 'the access token has expired';
   if (error instanceof joseErrors.JWTClaimValidationFailed) {
     switch (error.claim) {
-      case 'aud': return 'the access token is not for this API (aud)';
+      case 'aud': return `the access token is for ${audiencesOf(error.payload)} (its aud), not for this API, ${expectedAudience}: ask for a token with resource=${expectedAudience} (RFC 8707)`;
       case 'iss': return 'the access token was not issued by this server (iss)';
       case 'typ': return 'the token is not a JWT access token (typ must be at+jwt)';
       default: return `the access token's "${error.claim}" claim is invalid (${error.reason})`;
@@ -51,7 +56,15 @@ function describe(error: unknown): string {
   return 'the access token is malformed';
 }
 
+/** Three base64url parts: the shape of a JWS compact serialization (RFC 7515 §7.1). */
+export function looksLikeJwt(token: string): boolean {
+  return /^[\w-]+\.[\w-]+\.[\w-]+$/.test(token);
+}
+
 export async function verifyJwtAccessToken(token: string, verifier: JwtAccessTokenVerifier): Promise<AccessTokenClaims> {
+  if (!looksLikeJwt(token)) {
+    throw new BearerTokenError('invalid_token', await verifier.explainNonJwt?.(token) ?? 'the access token is malformed: this API accepts JWT access tokens (RFC 9068)');
+  }
   let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(token, verifier.keys, {
@@ -64,12 +77,12 @@ export async function verifyJwtAccessToken(token: string, verifier: JwtAccessTok
       clockTolerance: 1,
     }));
   } catch (error) {
-    throw new BearerTokenError('invalid_token', describe(error));
+    throw new BearerTokenError('invalid_token', describe(error, verifier.audience));
   }
   if (typeof payload.client_id !== 'string' || typeof payload.sub !== 'string' || typeof payload.jti !== 'string') {
     throw new BearerTokenError('invalid_token', 'the access token is malformed');
   }
-  if (await verifier.isRevoked(payload.jti)) {
+  if (await verifier.isRevoked?.(payload.jti)) {
     throw new BearerTokenError('invalid_token', 'the grant this access token came from has been revoked');
   }
   return payload as AccessTokenClaims;

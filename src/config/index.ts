@@ -230,6 +230,15 @@ function validateDirectory(config: GrantLabConfig, problems: string[]): void {
     if (unknown.length) problems.push(`clients[${index}].scope: ${unknown.join(', ')} ${unknown.length > 1 ? 'are' : 'is'} neither an OpenID scope nor an API's scope`);
   });
 
+  const confidential = new Set(config.clients.filter((client) => client.token_endpoint_auth_method !== 'none').map((client) => client.client_id));
+  config.apis.forEach((api, index) => {
+    (api.introspectionClients ?? []).forEach((clientId, position) => {
+      if (!confidential.has(clientId)) {
+        problems.push(`apis[${index}].introspectionClients[${position}]: "${clientId}" is not a configured confidential client`);
+      }
+    });
+  });
+
   const usernames = new Set<string>();
   const subs = new Set<string>();
   config.users.forEach((user, index) => {

@@ -10,6 +10,8 @@ export interface ApiDefinition {
   accessTokenFormat: 'jwt' | 'opaque';
   /** Seconds an access token for this API lives. */
   accessTokenTtl: number;
+  /** Confidential clients acting as this API, which may introspect the tokens meant for it (RFC 7662 §4). */
+  introspectionClients?: string[];
 }
 
 /**

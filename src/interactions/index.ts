@@ -2,7 +2,7 @@
 // One route per step; every POST carries a CSRF token bound to its interaction.
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { INTERACTION_PATH } from '../provider/configuration.ts';
+import { INTERACTION_PATH } from '../provider/routes.ts';
 import { sendErrorPage } from '../pages/error-page.ts';
 import { type Interaction, InteractionPageError, loadInteraction, type InteractionDependencies } from './context.ts';
 import { denyInteraction, renderConsent, submitConsent } from './consent.ts';

@@ -1,7 +1,7 @@
 // `/endpoints`: a plain index of what this server offers: endpoints, clients and users.
 import type { FastifyInstance } from 'fastify';
 import type { GrantLabConfig } from '../config/types.ts';
-import { ROUTES } from '../provider/configuration.ts';
+import { ROUTES } from '../provider/routes.ts';
 
 const ENDPOINT_NAMES: Record<keyof typeof ROUTES, string> = {
   authorization: 'Authorization',

@@ -6,6 +6,8 @@ import { errors } from 'oidc-provider';
 import type { GrantLabConfig } from '../config/types.ts';
 import { mintedClaims } from './minted-claims.ts';
 import type { ResourceCatalog } from './resources.ts';
+import { INTERACTION_PATH, ROUTES } from './routes.ts';
+import { audienceParameter, refuseDisagreeingAudience, userinfoAudience, userinfoScopeOf } from './token-audience.ts';
 
 /** The OpenID Connect scopes and the standard claims each one releases (OIDC Core §5.4). */
 export const OIDC_SCOPE_CLAIMS = {
@@ -16,20 +18,6 @@ export const OIDC_SCOPE_CLAIMS = {
 
 /** Every scope the engine itself understands; any other scope belongs to an API. */
 export const OIDC_SCOPES: ReadonlySet<string> = new Set([...Object.keys(OIDC_SCOPE_CLAIMS), 'offline_access']);
-
-/** Endpoint paths. Discovery publishes them; nothing else should hard-code them. */
-export const ROUTES = {
-  authorization: '/authorize',
-  token: '/token',
-  userinfo: '/userinfo',
-  jwks: '/jwks',
-  introspection: '/introspect',
-  revocation: '/revoke',
-  end_session: '/logout',
-  registration: '/register',
-} as const;
-
-export const INTERACTION_PATH = '/interaction';
 
 export interface ProviderPages {
   renderError(ctx: KoaContextWithOIDC, out: Record<string, unknown>): Promise<void>;
@@ -46,11 +34,33 @@ export interface ProviderWiring {
   resources: ResourceCatalog;
   /** Called for every JWT access token minted under a grant, before it is handed out. */
   onJwtAccessToken(jti: string, grantId: string, expiresInSeconds: number): Promise<void>;
+  /** True when `client` acts as a resource server that `audience` names (RFC 7662 §4). */
+  isResourceServerFor(clientId: string, audience: string | string[] | undefined): boolean;
 }
 
 type ClientLike = { clientAuthMethod?: string; redirectUris?: readonly string[] };
 
 const isPublic = (client: ClientLike) => client.clientAuthMethod === 'none';
+
+/**
+ * Grant Lab client metadata extension: `require_pkce: false` lets a confidential client (an
+ * older library without PKCE, such as passport-openidconnect) use the code flow without it.
+ * RFC 9700 §2.1.1 recommends PKCE for confidential clients too, but accepts the OpenID nonce
+ * as their defence against code injection; a public client has no other defence, so it may
+ * never opt out.
+ */
+export function requiresPkce(client: object): boolean {
+  return (client as { require_pkce?: boolean }).require_pkce !== false;
+}
+
+/** The OpenID scopes a token request asked for, for grants that have no user to release them. */
+function refuseOidcScopesWithoutUser(ctx: KoaContextWithOIDC | undefined): void {
+  const oidc = ctx?.oidc;
+  if (oidc?.route !== 'token' || oidc.params?.grant_type !== 'client_credentials') return;
+  const asked = [...oidc.requestParamScopes].filter((scope) => OIDC_SCOPES.has(scope));
+  // OIDC Core §5.4: these scopes release claims about a user; client credentials has none.
+  if (asked.length) throw new errors.InvalidScope(`${asked.join(' ')}: OpenID scopes need a signed-in user, and the client credentials grant has none`, asked.join(' '));
+}
 
 /** The API scopes a client may be granted (see the api_scopes validator below). */
 export function apiScopesOf(client: object): string | undefined {
@@ -98,11 +108,20 @@ export function buildProviderConfiguration(config: GrantLabConfig, wiring: Provi
       idTokenSigningAlgValues: [...new Set([config.signing.idTokenAlg, config.signing.accessTokenAlg])],
     },
     extraClientMetadata: {
-      properties: ['api_scopes'],
-      // RFC 7591 §2: `scope` lists every scope the client may use. The engine accepts only its
-      // own OpenID scopes there, so API scopes are moved to `api_scopes` before it checks; a
-      // scope neither knows is refused. Runs for configured and registered clients alike.
-      validator(_ctx, key, _value, metadata) {
+      properties: ['api_scopes', 'require_pkce'],
+      // Runs for configured and registered clients alike.
+      validator(_ctx, key, value, metadata) {
+        if (key === 'require_pkce') {
+          if (value === undefined) return;
+          if (typeof value !== 'boolean') throw new errors.InvalidClientMetadata('require_pkce must be true or false');
+          if (value === false && metadata.token_endpoint_auth_method === 'none') {
+            throw new errors.InvalidClientMetadata('require_pkce: false is allowed for confidential clients only: a public client has no secret, so PKCE is all that stops a stolen code from being redeemed (RFC 9700 §2.1.1)');
+          }
+          return;
+        }
+        // RFC 7591 §2: `scope` lists every scope the client may use. The engine accepts only
+        // its own OpenID scopes there, so API scopes are moved to `api_scopes` before it
+        // checks; a scope neither knows is refused.
         if (key !== 'api_scopes' || typeof metadata.scope !== 'string') return;
         const scopes = metadata.scope.split(' ').filter(Boolean);
         const unknown = scopes.filter((scope) => !OIDC_SCOPES.has(scope) && !resources.knowsScope(scope));
@@ -116,8 +135,9 @@ export function buildProviderConfiguration(config: GrantLabConfig, wiring: Provi
     // RFC 9700 §4.1.1: redirect URIs are compared exactly, and always sent.
     allowOmittingSingleRegisteredRedirectUri: false,
 
-    // RFC 9700 §2.1.1: PKCE for every authorization code flow, public and confidential alike.
-    pkce: { required: () => true },
+    // RFC 9700 §2.1.1: PKCE for every authorization code flow, public and confidential alike,
+    // unless a confidential client is registered with require_pkce: false (see requiresPkce).
+    pkce: { required: (_ctx, client) => requiresPkce(client) },
 
     // RFC 8707 `resource` under the name several hosted providers use; read by defaultResource.
     extraParams: ['audience'],
@@ -133,8 +153,11 @@ export function buildProviderConfiguration(config: GrantLabConfig, wiring: Provi
       userinfo: { enabled: true },
       introspection: {
         enabled: true,
-        // RFC 7662 §2.1: the endpoint answers confidential clients (resource servers) only.
-        allowedPolicy: async (_ctx, client) => !isPublic(client),
+        // RFC 7662 §2.1: the endpoint answers confidential clients only. §2.2 and §4: about
+        // its own tokens, or as a resource server a token is meant for; anyone else is told
+        // {"active": false}, exactly as for an unknown token.
+        allowedPolicy: async (_ctx, client, token) => !isPublic(client)
+          && (token.clientId === client.clientId || wiring.isResourceServerFor(client.clientId, (token as { aud?: string | string[] }).aud)),
       },
       revocation: {
         enabled: true,
@@ -155,17 +178,18 @@ export function buildProviderConfiguration(config: GrantLabConfig, wiring: Provi
         enabled: true,
         defaultResource: async (ctx, _client, oneOf) => {
           if (oneOf) return oneOf;
-          const { params, body, route } = ctx.oidc as unknown as {
-            params?: Record<string, unknown>; body?: Record<string, unknown>; route: string;
-          };
-          // The token endpoint keeps only each grant's own parameters; `audience` is read raw.
-          const audience = params?.audience ?? (route === 'token' ? body?.audience : undefined);
-          return resources.chooseResource(audience, params?.scope);
+          refuseOidcScopesWithoutUser(ctx);
+          return resources.chooseResource(audienceParameter(ctx), ctx.oidc.params?.scope);
         },
-        getResourceServerInfo: async (_ctx, resource, client) => resources.resourceServerInfo(resource, apiScopesOf(client)),
-        // RFC 8707 §2.2: a code for openid and an API yields a userinfo token unless the token
-        // request names the API again with `resource`.
-        useGrantedResource: async () => false,
+        getResourceServerInfo: async (ctx, resource, client) => {
+          refuseDisagreeingAudience(ctx, resource);
+          refuseOidcScopesWithoutUser(ctx);
+          return resources.resourceServerInfo(resource, apiScopesOf(client));
+        },
+        // A code exchange or refresh that names no resource gets a token for the API the grant
+        // was authorized for (RFC 8707 §2.2), which generic clients rely on: they name the API
+        // once, at the authorization request. See token-audience.ts for the UserInfo half.
+        useGrantedResource: async () => true,
       },
       // RFC 7591, when the configuration asks for it.
       registration: {
@@ -184,9 +208,19 @@ export function buildProviderConfiguration(config: GrantLabConfig, wiring: Provi
     extraTokenClaims: async (_ctx, token) => mintedClaims.get(token),
     formats: {
       customizers: {
-        async jwt(_ctx, token, jwt) {
+        async jwt(ctx, token, jwt) {
           const { grantId, jti } = token as unknown as { grantId?: string; jti: string };
           const exp = jwt.payload.exp as number;
+          const userinfoScope = userinfoScopeOf(ctx, token as unknown as { kind: string; accountId?: string });
+          if (userinfoScope) {
+            // One token for the API and UserInfo, as hosted providers issue it: both audiences
+            // (RFC 7519 §4.1.3 allows several), and its scope (also the token response's) says
+            // what each accepts it for.
+            jwt.payload.aud = [jwt.payload.aud as string, userinfoAudience(config.issuer)];
+            const scope = [...new Set([...userinfoScope.split(' '), ...(token.scope?.split(' ') ?? [])])].join(' ');
+            jwt.payload.scope = scope;
+            token.scope = scope;
+          }
           if (grantId) await wiring.onJwtAccessToken(jti, grantId, Math.max(1, exp - Math.floor(Date.now() / 1000)));
         },
       },

@@ -7,7 +7,9 @@ import * as passwordGrant from '../grants/password.ts';
 import { securityHeaders } from '../http/security-headers.ts';
 import { GrantRevocationIndex } from '../storage/grant-revocation.ts';
 import { buildProviderConfiguration, OIDC_SCOPES, type ProviderPages } from './configuration.ts';
+import { apiScopesInDiscovery, explainClientAuthentication, explainPkceFailures, unauthorizedClientForDisallowedGrants } from './engine-answers.ts';
 import { explainEngineError } from './engine-errors.ts';
+import { introspectionOfJwtAccessTokens, userinfoForJwtAccessTokens } from './jwt-access-tokens.ts';
 import type { KeyMaterial } from './keys.ts';
 import { ResourceCatalog } from './resources.ts';
 import type { Adapter } from 'oidc-provider';
@@ -39,7 +41,7 @@ export async function createProvider(deps: ProviderDependencies): Promise<GrantL
     return account;
   };
 
-  const provider = new Provider(config.issuer, buildProviderConfiguration(config, {
+  const configuration = buildProviderConfiguration(config, {
     adapter: deps.adapter,
     findAccount,
     jwks: keys.jwks,
@@ -47,7 +49,10 @@ export async function createProvider(deps: ProviderDependencies): Promise<GrantL
     pages: deps.pages,
     resources,
     onJwtAccessToken: (jti, grantId, expiresIn) => revocations.record(jti, grantId, expiresIn),
-  }));
+    isResourceServerFor: (clientId, audience) => resources.isResourceServerFor(clientId, audience),
+  });
+  const { clientBasedCORS } = configuration;
+  const provider = new Provider(config.issuer, configuration);
   // Koa would otherwise trust X-Forwarded-* from anyone.
   provider.proxy = config.trustProxy;
 
@@ -61,6 +66,21 @@ export async function createProvider(deps: ProviderDependencies): Promise<GrantL
 
   provider.use(pinOriginToIssuer(config.issuer));
   provider.use(unauthorizedClientForDisallowedGrants);
+  provider.use(explainClientAuthentication(provider));
+  provider.use(explainPkceFailures(provider));
+  provider.use(apiScopesInDiscovery(resources.allScopes()));
+  const ownJwts = {
+    issuer: config.issuer,
+    provider,
+    publicJwks: keys.publicJwks,
+    accessTokenAlg: config.signing.accessTokenAlg,
+    grants: revocations,
+    findAccount,
+    clientBasedCORS: clientBasedCORS!,
+    isResourceServerFor: (clientId: string, audience: string | string[] | undefined) => resources.isResourceServerFor(clientId, audience),
+  };
+  provider.use(userinfoForJwtAccessTokens(ownJwts));
+  provider.use(introspectionOfJwtAccessTokens(ownJwts));
   provider.on('server_error', (_ctx: KoaContextWithOIDC, error: unknown) => deps.onServerError(error));
 
   // Every configured client is validated now, so a bad one stops the start, not a later login.
@@ -90,21 +110,6 @@ function allowLoopbackImplicitRedirects(provider: Provider, issuer: string): voi
     if (code === 'implicit-force-https' || code === 'implicit-forbid-localhost') return;
     invalidate.call(this, message, code);
   };
-}
-
-/**
- * RFC 6749 §5.2: a client using a grant type it is not registered for gets
- * `unauthorized_client`. The engine answers `invalid_request`; this restores the RFC's code.
- */
-async function unauthorizedClientForDisallowedGrants(ctx: KoaContextWithOIDC, next: () => Promise<void>) {
-  await next();
-  const body = ctx.body as { error?: string; error_description?: string } | undefined;
-  if (
-    ctx.oidc?.route === 'token' && ctx.status === 400 && body?.error === 'invalid_request'
-    && body.error_description === 'requested grant type is not allowed for this client'
-  ) {
-    body.error = 'unauthorized_client';
-  }
 }
 
 /**

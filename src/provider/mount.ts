@@ -3,7 +3,7 @@
 // reads (and size-limits) the request stream itself.
 import type { FastifyInstance } from 'fastify';
 import type Provider from 'oidc-provider';
-import { ROUTES } from './configuration.ts';
+import { ROUTES } from './routes.ts';
 
 const WELL_KNOWN = ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server'];
 const METHODS = ['GET', 'HEAD', 'POST', 'OPTIONS', 'PUT', 'DELETE', 'PATCH'] as const;

@@ -21,6 +21,20 @@ export class ResourceCatalog {
     return this.#apis.get(identifier);
   }
 
+  /** Every scope some API defines, in configuration order. */
+  allScopes(): string[] {
+    return [...new Set([...this.#apis.values()].flatMap((api) => Object.keys(api.scopes)))];
+  }
+
+  /**
+   * True when `clientId` acts as a resource server `audience` names (the API's
+   * `introspectionClients`): RFC 7662 §4 lets it introspect the tokens meant for it.
+   */
+  isResourceServerFor(clientId: string, audience: string | string[] | undefined): boolean {
+    const audiences = audience === undefined ? [] : Array.isArray(audience) ? audience : [audience];
+    return audiences.some((identifier) => this.#apis.get(identifier)?.introspectionClients?.includes(clientId) ?? false);
+  }
+
   /**
    * The resource a request is for when it named none: the `audience` parameter (an alias of
    * `resource` that several hosted providers use), else the one API whose scopes were asked for.

@@ -26,8 +26,13 @@ export class GrantRevocationIndex {
    * judged on its signature and claims alone, like any stateless JWT.
    */
   async isRevoked(jti: string): Promise<boolean> {
-    const record = await this.#tokens.find(jti);
-    if (!record?.grantId) return false;
-    return (await this.#grants.find(record.grantId)) === undefined;
+    const grantId = await this.grantIdOf(jti);
+    if (grantId === undefined) return false;
+    return (await this.#grants.find(grantId)) === undefined;
+  }
+
+  /** The grant a JWT access token was issued under, while the token lives. */
+  async grantIdOf(jti: string): Promise<string | undefined> {
+    return (await this.#tokens.find(jti))?.grantId;
   }
 }

@@ -35,13 +35,6 @@ describe('authorization code (web-app)', () => {
     expect((await callApi(server.issuer, '/reports', tokens.access_token)).status).toBe(200);
   });
 
-  it('gives a userinfo token when the token request names no API, and userinfo returns the profile', async () => {
-    const { config, request, callback } = await signedInCallback();
-    const tokens = await exchangeCode(config, request, callback);
-    const userinfo = await client.fetchUserInfo(config, tokens.access_token, 'alice');
-    expect(userinfo).toMatchObject({ sub: 'alice', name: 'Alice Liddell', email: 'alice@example.com', email_verified: true });
-  });
-
   it('shows a consent page naming the client and each scope in plain words', async () => {
     const config = await server.clientConfig('web-app');
     const request = await authorizationRequest(config, redirectUri, { resource: server.api });

@@ -32,11 +32,12 @@ describe('the token endpoint', () => {
     }
   });
 
-  it('refuses unauthenticated introspection and revocation', async () => {
+  it('refuses unauthenticated introspection and revocation with 401 invalid_client and a challenge (RFC 6749 §5.2)', async () => {
     for (const path of ['/introspect', '/revoke']) {
       const response = await post(path, 'token=abc', { 'content-type': 'application/x-www-form-urlencoded' });
-      expect(response.status).toBe(400);
-      expect(await response.json()).toMatchObject({ error: 'invalid_request' });
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toMatch(/^Basic realm=/);
+      expect(await response.json()).toMatchObject({ error: 'invalid_client' });
       const wrong = await post(path, 'token=abc', { 'content-type': 'application/x-www-form-urlencoded', authorization: basic('web-app', 'wrong') });
       expect(wrong.status).toBe(401);
     }

@@ -16,7 +16,10 @@ const passwordGrant = async (parameters: Record<string, string>, clientId = 'tru
 describe('password grant (trusted-app)', () => {
   it('exchanges alice\'s username and password for tokens the API accepts', async () => {
     const tokens = await passwordGrant({ username: 'alice', password: 'wonderland', scope: 'openid profile read:reports' });
-    expect(decodeJwt(tokens.access_token)).toMatchObject({ aud: server.api, sub: 'alice', client_id: 'trusted-app', scope: 'read:reports' });
+    // No resource named: the token is for the API the scope belongs to, and for UserInfo.
+    expect(decodeJwt(tokens.access_token)).toMatchObject({
+      aud: [server.api, `${server.issuer}/userinfo`], sub: 'alice', client_id: 'trusted-app', scope: 'openid profile read:reports',
+    });
     expect(tokens.refresh_token).toBeTruthy();
     // The access token is for the API, so the ID token carries the profile itself; amr says how.
     expect(decodeJwt(tokens.id_token!)).toMatchObject({

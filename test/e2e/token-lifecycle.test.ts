@@ -47,10 +47,13 @@ describe('introspection', () => {
     expect(await client.tokenIntrospection(spa, tokens.refresh_token!)).toEqual({ active: false });
   });
 
-  it('refuses to introspect a JWT access token: it is self-contained and not stored', async () => {
+  it('introspects its own JWT access tokens truthfully, and reports them inactive once their grant is revoked', async () => {
     const { config, tokens } = await webAppSession({ resource: server.api });
-    expect(await oauthError(client.tokenIntrospection(config, tokens.access_token)))
-      .toMatchObject({ status: 400, error: 'unsupported_token_type' });
+    expect(await client.tokenIntrospection(config, tokens.access_token)).toMatchObject({
+      active: true, iss: server.issuer, sub: 'alice', client_id: 'web-app', aud: server.api, scope: 'read:reports', token_type: 'Bearer',
+    });
+    await client.tokenRevocation(config, tokens.refresh_token!);
+    expect(await client.tokenIntrospection(config, tokens.access_token)).toEqual({ active: false });
   });
 });
 
@@ -67,7 +70,12 @@ describe('revocation', () => {
   });
 
   it('revoking an opaque access token makes userinfo refuse it', async () => {
-    const { config, tokens } = await webAppSession();
+    // An authorization for no API at all: its access token is an opaque one, for UserInfo only.
+    const config = await server.clientConfig('web-app');
+    const request = await authorizationRequest(config, redirectUri, { scope: 'openid profile' });
+    const landing = await new BrowserlessUser(server.issuer).authorize(request.url);
+    const tokens = await exchangeCode(config, request, (landing as { url: URL }).url);
+    expect(tokens.access_token.split('.')).toHaveLength(1);
     await client.tokenRevocation(config, tokens.access_token);
     expect((await fetch(`${server.issuer}/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } })).status).toBe(401);
   });

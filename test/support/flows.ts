@@ -13,13 +13,14 @@ export interface AuthorizationRequest {
 export async function authorizationRequest(
   config: client.Configuration,
   redirectUri: string,
-  parameters: Record<string, string> = {},
+  /** Added to the request, or taken out of it when undefined. */
+  parameters: Record<string, string | undefined> = {},
 ): Promise<AuthorizationRequest> {
   // State, nonce and code_verifier MUST be generated anew for every authorization request.
   const state = client.randomState();
   const nonce = client.randomNonce();
   const codeVerifier = client.randomPKCECodeVerifier();
-  const url = client.buildAuthorizationUrl(config, {
+  const all: Record<string, string | undefined> = {
     redirect_uri: redirectUri,
     scope: 'openid profile email read:reports',
     state,
@@ -27,7 +28,8 @@ export async function authorizationRequest(
     code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
     code_challenge_method: 'S256',
     ...parameters,
-  });
+  };
+  const url = client.buildAuthorizationUrl(config, Object.fromEntries(Object.entries(all).filter((entry): entry is [string, string] => entry[1] !== undefined)));
   return { url, state, nonce, codeVerifier, redirectUri };
 }
 

@@ -1,0 +1,140 @@
+// Where Grant Lab changes what the engine answers, and why. Each is a Koa middleware that lets
+// the engine answer first, then corrects the status or error code to what the RFC says, or says
+// what was wrong and what to do instead where the engine's words mislead.
+import type Provider from 'oidc-provider';
+import type { KoaContextWithOIDC } from 'oidc-provider';
+
+type Next = () => Promise<void>;
+type ErrorBody = { error?: string; error_description?: string };
+type Oidc = KoaContextWithOIDC['oidc'] & { body?: Record<string, unknown> };
+
+const CLIENT_AUTHENTICATED_ROUTES = new Set(['token', 'introspection', 'revocation']);
+
+const errorOf = (ctx: KoaContextWithOIDC): ErrorBody | undefined => {
+  const body = ctx.body as ErrorBody | undefined;
+  return typeof body?.error === 'string' ? body : undefined;
+};
+
+/**
+ * RFC 6749 §5.2: a client using a grant type it is not registered for gets
+ * `unauthorized_client`. The engine answers `invalid_request`; this restores the RFC's code.
+ */
+export async function unauthorizedClientForDisallowedGrants(ctx: KoaContextWithOIDC, next: Next): Promise<void> {
+  await next();
+  const error = errorOf(ctx);
+  if (ctx.oidc?.route === 'token' && ctx.status === 400 && error?.error === 'invalid_request'
+    && error.error_description === 'requested grant type is not allowed for this client') {
+    error.error = 'unauthorized_client';
+  }
+}
+
+/** The client id and secret an HTTP Basic header carries (RFC 6749 §2.3.1), when it parses. */
+function basicCredentials(header: string | undefined): { clientId: string; secret: string } | undefined {
+  const match = /^Basic ([A-Za-z0-9+/]+={0,2})$/i.exec(header ?? '');
+  if (!match) return undefined;
+  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon === -1) return undefined;
+  try {
+    return { clientId: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** How this request tried to authenticate, in token_endpoint_auth_method terms. */
+function methodUsed(ctx: KoaContextWithOIDC): string {
+  if (ctx.headers.authorization !== undefined) return 'client_secret_basic (an Authorization header)';
+  if ((ctx.oidc as Oidc).body?.client_secret !== undefined) return 'client_secret_post (client_secret in the body)';
+  return 'none (no secret)';
+}
+
+const HOW_TO_AUTHENTICATE: Record<string, string> = {
+  none: 'send client_id in the form body and no secret and no Authorization header',
+  client_secret_basic: 'send the client id and secret in an HTTP Basic Authorization header',
+  client_secret_post: 'send client_id and client_secret in the form body',
+};
+
+/**
+ * Client authentication errors that say what was wrong and what to do instead, with the status
+ * RFC 6749 §5.2 gives them: `invalid_client`, 401, and a `WWW-Authenticate` challenge.
+ */
+export function explainClientAuthentication(provider: Provider) {
+  const challenge = (ctx: KoaContextWithOIDC, error: ErrorBody, description: string) => {
+    ctx.status = 401;
+    error.error = 'invalid_client';
+    error.error_description = description;
+    ctx.set('WWW-Authenticate', `Basic realm="${provider.issuer}", error="invalid_client", error_description="${description.replace(/["\\]/g, '')}"`);
+  };
+
+  return async function explainClientAuthenticationErrors(ctx: KoaContextWithOIDC, next: Next): Promise<void> {
+    await next();
+    const error = errorOf(ctx);
+    if (!error || !CLIENT_AUTHENTICATED_ROUTES.has(ctx.oidc?.route ?? '')) return;
+
+    switch (error.error_description) {
+      case 'no client authentication mechanism provided':
+        challenge(ctx, error, 'this endpoint needs to know the client: send its id and secret with HTTP Basic, or client_id (and client_secret, for a confidential client) in the form body');
+        return;
+      case 'client_secret must be provided in the Authorization header': {
+        const credentials = basicCredentials(ctx.headers.authorization);
+        const client = credentials ? await provider.Client.find(credentials.clientId).catch(() => undefined) : undefined;
+        if (client?.clientAuthMethod === 'none') {
+          challenge(ctx, error, `${client.clientId} is a public client (token_endpoint_auth_method none): it has no secret, so send no Authorization header; send client_id=${client.clientId} in the form body instead`);
+        } else {
+          challenge(ctx, error, `the Authorization header has an empty secret: send Basic base64(client_id:client_secret)${client ? `, with ${client.clientId}'s secret` : ''}`);
+        }
+        return;
+      }
+      case 'the provided authentication mechanism does not match the registered client authentication method': {
+        const { client } = ctx.oidc;
+        if (!client) return;
+        const registered = String(client.clientAuthMethod);
+        challenge(ctx, error, `${client.clientId} is registered to authenticate with ${registered}, and this request used ${methodUsed(ctx)}: ${HOW_TO_AUTHENTICATE[registered] ?? `use ${registered}`}`);
+        return;
+      }
+      case 'client not found':
+        challenge(ctx, error, 'no client with this client_id is registered (see /endpoints for the configured ones)');
+        return;
+      case 'invalid secret provided':
+        challenge(ctx, error, `the client secret is wrong for ${ctx.oidc.client?.clientId ?? 'this client'}`);
+        return;
+    }
+  };
+}
+
+// The engine's PKCE failures carry their reason in error_detail, which it never shows.
+const PKCE_EXPLANATIONS: Record<string, string> = {
+  'code_verifier does not match code_challenge': 'PKCE check failed: BASE64URL(SHA-256(code_verifier)) does not equal the code_challenge of the authorization request; send the code_verifier made for that request (RFC 7636 §4.6)',
+  'code_verifier must be provided': 'this code was issued for a PKCE request: send its code_verifier (RFC 7636 §4.5)',
+  'unsupported code_challenge_method': 'a code_verifier was sent, but the authorization request had no code_challenge: refused, as a PKCE downgrade would be (RFC 9700 §4.8.2)',
+};
+
+/** PKCE failures at the token endpoint that say which check failed, rather than a bare invalid_grant. */
+export function explainPkceFailures(provider: Provider) {
+  const details = new WeakMap<object, string>();
+  provider.on('grant.error', (ctx: KoaContextWithOIDC, error: { error_detail?: unknown }) => {
+    if (typeof error.error_detail === 'string') details.set(ctx, error.error_detail);
+  });
+  return async function explainPkce(ctx: KoaContextWithOIDC, next: Next): Promise<void> {
+    await next();
+    const error = errorOf(ctx);
+    const detail = details.get(ctx);
+    const explanation = detail === undefined ? undefined : PKCE_EXPLANATIONS[detail];
+    if (error?.error === 'invalid_grant' && explanation) error.error_description = explanation;
+  };
+}
+
+/**
+ * RFC 8414 §2 / OpenID Discovery §3: `scopes_supported` lists the scopes this server uses. The
+ * engine lists only its OpenID scopes; strict clients refuse to ask for any other, so the APIs'
+ * scopes are listed too.
+ */
+export function apiScopesInDiscovery(apiScopes: string[]) {
+  return async function listApiScopes(ctx: KoaContextWithOIDC, next: Next): Promise<void> {
+    await next();
+    const body = ctx.body as { scopes_supported?: string[] } | undefined;
+    if (ctx.oidc?.route !== 'discovery' || !Array.isArray(body?.scopes_supported)) return;
+    body.scopes_supported = [...new Set([...body.scopes_supported, ...apiScopes])];
+  };
+}
