@@ -88,7 +88,7 @@ export async function demoApi(app: FastifyInstance, { api, verify }: DemoApiOpti
     ],
   }));
 
-  app.get(`${DEMO_API_PATH}/reports`, { preHandler: requireToken({ scope: 'read:reports' }) }, async () => ({
+  app.get(`${DEMO_API_PATH}/reports`, { onRequest: requireToken({ scope: 'read:reports' }) }, async () => ({
     reports: reports.list(),
   }));
 
@@ -102,7 +102,9 @@ export async function demoApi(app: FastifyInstance, { api, verify }: DemoApiOpti
         additionalProperties: false,
       },
     },
-    preHandler: requireToken({ scope: 'write:reports' }),
+    // Authenticate and authorize before the body is parsed or validated: a caller without
+    // write:reports gets 403 insufficient_scope, and learns nothing about what a body should be.
+    onRequest: requireToken({ scope: 'write:reports' }),
   }, async (request, reply) => {
     const report = reports.add(request.body.title, request.accessToken!);
     if (!report) {
@@ -111,7 +113,7 @@ export async function demoApi(app: FastifyInstance, { api, verify }: DemoApiOpti
     return reply.code(201).send(report);
   });
 
-  app.get(`${DEMO_API_PATH}/me`, { preHandler: requireToken({ user: true }) }, async (request) => {
+  app.get(`${DEMO_API_PATH}/me`, { onRequest: requireToken({ user: true }) }, async (request) => {
     const token = request.accessToken!;
     return { sub: token.sub, client_id: token.client_id, scope: token.scope ?? '', token_claims: token };
   });

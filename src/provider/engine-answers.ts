@@ -10,6 +10,20 @@ type Oidc = KoaContextWithOIDC['oidc'] & { body?: Record<string, unknown> };
 
 const CLIENT_AUTHENTICATED_ROUTES = new Set(['token', 'introspection', 'revocation']);
 
+/** Why the engine refused a request: it keeps the precise reason in error_detail, and never shows it. */
+export type ErrorDetail = (ctx: KoaContextWithOIDC) => string | undefined;
+
+export function recordErrorDetails(provider: Provider): ErrorDetail {
+  const details = new WeakMap<object, string>();
+  const remember = (ctx: KoaContextWithOIDC, error: { error_detail?: unknown }) => {
+    if (typeof error.error_detail === 'string') details.set(ctx, error.error_detail);
+  };
+  provider.on('grant.error', remember);
+  provider.on('introspection.error', remember);
+  provider.on('revocation.error', remember);
+  return (ctx) => details.get(ctx);
+}
+
 const errorOf = (ctx: KoaContextWithOIDC): ErrorBody | undefined => {
   const body = ctx.body as ErrorBody | undefined;
   return typeof body?.error === 'string' ? body : undefined;
@@ -59,7 +73,7 @@ const HOW_TO_AUTHENTICATE: Record<string, string> = {
  * Client authentication errors that say what was wrong and what to do instead, with the status
  * RFC 6749 §5.2 gives them: `invalid_client`, 401, and a `WWW-Authenticate` challenge.
  */
-export function explainClientAuthentication(provider: Provider) {
+export function explainClientAuthentication(provider: Provider, detailOf: ErrorDetail) {
   const challenge = (ctx: KoaContextWithOIDC, error: ErrorBody, description: string) => {
     ctx.status = 401;
     error.error = 'invalid_client';
@@ -72,7 +86,7 @@ export function explainClientAuthentication(provider: Provider) {
     const error = errorOf(ctx);
     if (!error || !CLIENT_AUTHENTICATED_ROUTES.has(ctx.oidc?.route ?? '')) return;
 
-    switch (error.error_description) {
+    switch (detailOf(ctx) ?? error.error_description) {
       case 'no client authentication mechanism provided':
         challenge(ctx, error, 'this endpoint needs to know the client: send its id and secret with HTTP Basic, or client_id (and client_secret, for a confidential client) in the form body');
         return;
@@ -111,15 +125,11 @@ const PKCE_EXPLANATIONS: Record<string, string> = {
 };
 
 /** PKCE failures at the token endpoint that say which check failed, rather than a bare invalid_grant. */
-export function explainPkceFailures(provider: Provider) {
-  const details = new WeakMap<object, string>();
-  provider.on('grant.error', (ctx: KoaContextWithOIDC, error: { error_detail?: unknown }) => {
-    if (typeof error.error_detail === 'string') details.set(ctx, error.error_detail);
-  });
+export function explainPkceFailures(detailOf: ErrorDetail) {
   return async function explainPkce(ctx: KoaContextWithOIDC, next: Next): Promise<void> {
     await next();
     const error = errorOf(ctx);
-    const detail = details.get(ctx);
+    const detail = detailOf(ctx);
     const explanation = detail === undefined ? undefined : PKCE_EXPLANATIONS[detail];
     if (error?.error === 'invalid_grant' && explanation) error.error_description = explanation;
   };

@@ -7,7 +7,9 @@ import * as passwordGrant from '../grants/password.ts';
 import { securityHeaders } from '../http/security-headers.ts';
 import { GrantRevocationIndex } from '../storage/grant-revocation.ts';
 import { buildProviderConfiguration, OIDC_SCOPES, type ProviderPages } from './configuration.ts';
-import { apiScopesInDiscovery, explainClientAuthentication, explainPkceFailures, unauthorizedClientForDisallowedGrants } from './engine-answers.ts';
+import {
+  apiScopesInDiscovery, explainClientAuthentication, explainPkceFailures, recordErrorDetails, unauthorizedClientForDisallowedGrants,
+} from './engine-answers.ts';
 import { explainEngineError } from './engine-errors.ts';
 import { introspectionOfJwtAccessTokens, userinfoForJwtAccessTokens } from './jwt-access-tokens.ts';
 import type { KeyMaterial } from './keys.ts';
@@ -66,8 +68,9 @@ export async function createProvider(deps: ProviderDependencies): Promise<GrantL
 
   provider.use(pinOriginToIssuer(config.issuer));
   provider.use(unauthorizedClientForDisallowedGrants);
-  provider.use(explainClientAuthentication(provider));
-  provider.use(explainPkceFailures(provider));
+  const errorDetail = recordErrorDetails(provider);
+  provider.use(explainClientAuthentication(provider, errorDetail));
+  provider.use(explainPkceFailures(errorDetail));
   provider.use(apiScopesInDiscovery(resources.allScopes()));
   const ownJwts = {
     issuer: config.issuer,

@@ -18,6 +18,23 @@ async function clientName(ctx: KoaContextWithOIDC): Promise<string | undefined> 
   return client ? client.clientName ?? client.clientId : undefined;
 }
 
+/**
+ * For a redirect URI the client has not registered: what was sent, what is registered, and how
+ * a developer adds theirs. Redirect URIs are not secrets (every authorization request carries
+ * one); everything shown is escaped by the template.
+ */
+function redirectUriHelp(ctx: KoaContextWithOIDC) {
+  const sent = ctx.oidc?.params?.redirect_uri;
+  const client = ctx.oidc?.client;
+  if (!client) return undefined;
+  return {
+    sent: typeof sent === 'string' ? sent : undefined,
+    clientId: client.clientId,
+    registered: client.redirectUris ?? [],
+    native: client.applicationType === 'native',
+  };
+}
+
 export function providerPages(render: RenderPage): ProviderPages {
   return {
     async renderError(ctx, out) {
@@ -28,6 +45,7 @@ export function providerPages(render: RenderPage): ProviderPages {
         message: EXPLANATIONS[error] ?? 'Go back to the application and try again.',
         error,
         description: typeof out.error_description === 'string' ? out.error_description : undefined,
+        redirectUri: error === 'invalid_redirect_uri' ? redirectUriHelp(ctx) : undefined,
       });
     },
     async logoutSource(ctx, form) {

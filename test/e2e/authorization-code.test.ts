@@ -74,7 +74,22 @@ describe('authorization code (web-app)', () => {
     expect(landing.status).toBe(400);
     expect(landing.headers.get('location')).toBeNull();
     expect(landing.html).toContain('invalid_redirect_uri');
-    expect(landing.html).not.toContain('attacker.example');
+    // What was sent, what is registered and how to register one, as text, never as a link.
+    expect(landing.html).toContain('<code id="redirect-uri-sent">https://attacker.example/callback</code>');
+    expect(landing.html).not.toContain('href="https://attacker.example');
+    for (const registered of [`${server.issuer}/playground/web-app/callback`, 'http://localhost:4001/callback']) {
+      expect(landing.html).toContain(`<li><code>${registered}</code></li>`);
+    }
+    expect(landing.html).toContain('add it to <code>redirect_uris</code> of <code>web-app</code>');
+  });
+
+  it('escapes a hostile redirect URI it shows on that page', async () => {
+    const config = await server.clientConfig('web-app');
+    const request = await authorizationRequest(config, 'https://x.example/"><script>alert(1)</script>');
+    const landing = await new BrowserlessUser(server.issuer).navigate(request.url);
+    if (landing.kind !== 'page') throw new Error('expected the error page');
+    expect(landing.html).not.toContain('<script>alert(1)');
+    expect(landing.html).toContain('id="redirect-uri-sent">https://x.example/&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;</code>');
   });
 
   it('requires PKCE: an authorization request without a code challenge is refused', async () => {
@@ -85,6 +100,28 @@ describe('authorization code (web-app)', () => {
     const params = callbackParams(await new BrowserlessUser(server.issuer).navigate(url));
     expect(params.get('error')).toBe('invalid_request');
     expect(params.get('error_description')).toMatch(/PKCE/);
+  });
+
+  it('lets a confidential client registered with require_pkce: false sign in without PKCE, with its nonce', async () => {
+    await server.addClient({
+      client_id: 'no-pkce-web', client_secret: 'no-pkce-web-secret', require_pkce: false,
+      redirect_uris: ['http://localhost:4006/callback'], grant_types: ['authorization_code'], response_types: ['code'], scope: 'openid profile',
+    });
+    const config = await server.clientConfig('no-pkce-web', 'no-pkce-web-secret');
+    const state = client.randomState();
+    const nonce = client.randomNonce();
+    const url = client.buildAuthorizationUrl(config, { redirect_uri: 'http://localhost:4006/callback', scope: 'openid profile', state, nonce });
+    const landing = await new BrowserlessUser(server.issuer).authorize(url);
+    if (landing.kind !== 'redirect') throw new Error(`expected the redirect back, got ${landing.kind}`);
+    const tokens = await client.authorizationCodeGrant(config, landing.url, { expectedState: state, expectedNonce: nonce });
+    expect(tokens.claims()).toMatchObject({ sub: 'alice', nonce });
+  });
+
+  it('refuses require_pkce: false for a public client, whose only defence PKCE is', async () => {
+    await expect(server.addClient({
+      client_id: 'no-pkce-spa', token_endpoint_auth_method: 'none', require_pkce: false,
+      redirect_uris: ['http://localhost:4007/callback'], grant_types: ['authorization_code'], response_types: ['code'],
+    })).rejects.toThrow(/require_pkce: false is allowed for confidential clients only/);
   });
 
   it('rejects a wrong PKCE code verifier', async () => {

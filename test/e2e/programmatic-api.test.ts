@@ -5,6 +5,7 @@ import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GrantLab, startGrantLab } from '../../src/index.ts';
 import { callApi } from '../support/flows.ts';
+import { oauthError } from '../support/oauth-error.ts';
 
 let lab: GrantLab;
 
@@ -71,7 +72,7 @@ describe('startGrantLab()', () => {
 
     await lab.reset();
 
-    await expect(client.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_client' });
+    expect(await oauthError(client.refreshTokenGrant(config, tokens.refresh_token!))).toMatchObject({ status: 401, error: 'invalid_client' });
     await expect(lab.mintAccessToken({ clientId: 'web-app', user: 'carol', scope: 'read:reports' })).rejects.toThrow('no user "carol"');
     // The demo setup itself stays.
     expect(await lab.mintAccessToken({ clientId: 'web-app', user: 'alice', scope: 'read:reports' })).toBeTruthy();
