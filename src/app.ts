@@ -24,6 +24,7 @@ import type { ResourceCatalog } from './provider/resources.ts';
 import { loadKeyMaterial } from './provider/keys.ts';
 import { mountProvider } from './provider/mount.ts';
 import { providerPages } from './provider/pages.ts';
+import { DEFAULT_INTERACTION_LIMITS, InteractionLedger, withInteractionBudget } from './storage/interaction-budget.ts';
 import { MemoryStore, memoryAdapterFactory } from './storage/memory.ts';
 import { createLocalJWKSet } from 'jose';
 
@@ -35,6 +36,7 @@ export interface GrantLabInternals {
   config: GrantLabConfig;
   provider: Provider;
   store: MemoryStore;
+  interactions: InteractionLedger;
   accounts: Accounts;
   resources: ResourceCatalog;
   registerClient(client: ClientDefinition): Promise<void>;
@@ -76,7 +78,8 @@ export async function buildApp(config: GrantLabConfig, options: BuildOptions = {
     algs: [config.signing.idTokenAlg, config.signing.accessTokenAlg],
   });
   const store = new MemoryStore();
-  const adapter = memoryAdapterFactory(store);
+  const interactions = new InteractionLedger(DEFAULT_INTERACTION_LIMITS);
+  const adapter = withInteractionBudget(memoryAdapterFactory(store), interactions);
   const accounts = new Accounts(config.users, config.throttle);
   app.addHook('onClose', async () => {
     store.close();
@@ -118,7 +121,7 @@ export async function buildApp(config: GrantLabConfig, options: BuildOptions = {
   });
   await app.register(mountProvider, { provider });
   app.decorate('grantLab', {
-    config, provider, store, accounts, resources,
+    config, provider, store, interactions, accounts, resources,
     registerClient: (client: ClientDefinition) => registerClient(provider, config.issuer, client),
   } satisfies GrantLabInternals);
 

@@ -126,6 +126,7 @@ export async function startGrantLab(options: StartOptions = {}): Promise<GrantLa
     addClient: (client) => lab.registerClient(client),
     reset: async () => {
       lab.store.clear();
+      lab.interactions.clear();
       lab.accounts.reset();
     },
   };

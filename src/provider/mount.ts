@@ -3,6 +3,7 @@
 // reads (and size-limits) the request stream itself.
 import type { FastifyInstance } from 'fastify';
 import type Provider from 'oidc-provider';
+import { withRequestAddress } from '../http/request-address.ts';
 import { ROUTES } from './routes.ts';
 
 const WELL_KNOWN = ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server'];
@@ -35,7 +36,8 @@ export async function mountProvider(app: FastifyInstance, { provider }: { provid
       exposeHeadRoute: false,
       handler(request, reply) {
         reply.hijack();
-        return callback(request.raw, reply.raw);
+        // The client address, as Fastify resolved it, for the storage budgets (see interaction-budget.ts).
+        return withRequestAddress(request.ip, () => callback(request.raw, reply.raw));
       },
     });
   }
