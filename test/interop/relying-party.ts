@@ -57,18 +57,29 @@ export async function signInThrough(program: RunningProgram, issuer: string): Pr
   return { authorizationUrl, page: { status: response.status, text: await response.text() } };
 }
 
+export interface ExpectedAuthorizationRequest {
+  /** The redirect URI; by default a loopback one on any port. */
+  redirectUri?: string;
+  /** Whether a nonce is sent: optional with the code flow (OIDC Core §3.1.2.1). Default true. */
+  nonce?: boolean;
+}
+
 /** The authorization request as RFC 9700 wants it, with the API named on it (RFC 8707). */
-export function expectAuthorizationRequest(url: URL, clientId: string, api: string): void {
+export function expectAuthorizationRequest(url: URL, clientId: string, api: string, { redirectUri, nonce = true }: ExpectedAuthorizationRequest = {}): void {
   const params = url.searchParams;
   expect(params.get('client_id')).toBe(clientId);
   expect(params.get('response_type')).toBe('code');
   expect(params.get('code_challenge_method')).toBe('S256');
   expect(params.get('code_challenge')).toMatch(/^[\w-]{43}$/);
   expect(params.get('state')).toBeTruthy();
-  expect(params.get('nonce')).toBeTruthy();
+  if (nonce) expect(params.get('nonce')).toBeTruthy();
   expect(params.getAll('resource')).toEqual([api]);
-  const redirectUri = new URL(params.get('redirect_uri')!);
-  expect([redirectUri.hostname, redirectUri.pathname]).toEqual(['127.0.0.1', '/callback']);
+  if (redirectUri) {
+    expect(params.get('redirect_uri')).toBe(redirectUri);
+    return;
+  }
+  const loopback = new URL(params.get('redirect_uri')!);
+  expect([loopback.hostname, loopback.pathname]).toEqual(['127.0.0.1', '/callback']);
 }
 
 export interface ApiCall {
