@@ -12,8 +12,10 @@ const AUTHORIZATION_URL = /^ {2}(http:\/\/\S+\/authorize\?\S+)$/m;
 const API_CALL = /^GET (\S+) -> (\d{3}) (.*)$/gm;
 const ID_TOKEN = /^ID token verified: (\{.*\})$/m;
 
-/** Short access tokens, so that a client's own expiry check fires: Grant Lab's `expires_in`
- * token-request extension, which only ever shortens a lifetime. */
+/**
+ * Short access tokens, so that a client's own expiry check fires: Grant Lab's `expires_in`
+ * token-request extension, which only ever shortens a lifetime.
+ */
 export const SHORT_LIFETIME = { expires_in: '5' };
 
 export const USER_SCOPE = 'openid profile email read:reports';
