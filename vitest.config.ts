@@ -1,5 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
+const INTEROP_IN_CHROMIUM = 'test/interop/oidc-client-ts.test.ts';
+
 export default defineConfig({
   test: {
     projects: [
@@ -15,6 +17,18 @@ export default defineConfig({
       },
       {
         test: {
+          // Grant Lab driven by client libraries this project did not write, each in its own
+          // language (test/interop/). The browser one runs with the browser project below.
+          name: 'interop',
+          include: ['test/interop/**/*.test.ts'],
+          exclude: [INTEROP_IN_CHROMIUM],
+          // A first run compiles the Go programs and their libraries.
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
           // Packs the package and installs it elsewhere (from the npm registry): slow, alone.
           name: 'package',
           include: ['test/package/**/*.test.ts'],
@@ -25,7 +39,7 @@ export default defineConfig({
       {
         test: {
           name: 'browser',
-          include: ['test/browser/**/*.test.ts', 'test/clients/**/*.test.ts'],
+          include: ['test/browser/**/*.test.ts', 'test/clients/**/*.test.ts', INTEROP_IN_CHROMIUM],
           // One Chromium at a time: on a two-core machine several browsers plus servers starve
           // each other into timeouts that say nothing about the code.
           fileParallelism: false,

@@ -3,6 +3,7 @@
 // docker-compose) prints YAML only, so the Python it runs on, which has PyYAML, converts it.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { mustSkip } from '../support/prerequisites.ts';
 
 export interface ComposeService {
   build?: { context: string; target?: string };
@@ -32,12 +33,9 @@ function commandPath(name: string): string | undefined {
 }
 
 export const DOCKER_COMPOSE = commandPath('docker-compose');
-export const composeMissing = DOCKER_COMPOSE === undefined;
-if (composeMissing) {
-  const message = 'docker-compose not found: the compose file cannot be validated (apt install docker-compose)';
-  if (process.env.CI === 'true') throw new Error(message);
-  console.warn(`\n*** SKIPPING COMPOSE CHECKS: ${message} ***\n`);
-}
+export const composeMissing = mustSkip('compose checks', DOCKER_COMPOSE === undefined
+  ? 'docker-compose not found: the compose file cannot be validated (apt install docker-compose)'
+  : undefined);
 
 /** `docker-compose config` of the file, every profile included. Throws with Compose's message. */
 export function composeConfig(cwd: URL, file = 'docker-compose.yml'): ComposeFile {

@@ -5,6 +5,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { startTestServer, type TestServer } from './grant-lab.ts';
 import { live } from './live.ts';
+import { mustSkip } from './prerequisites.ts';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOT_DIR = 'test-results/screenshots';
@@ -13,12 +14,9 @@ export const SCREENSHOT_DIR = 'test-results/screenshots';
  * Browser suites skip on a laptop without Chromium, loudly; under CI=true a missing browser
  * is a failure, never a skip.
  */
-export const browserMissing = !existsSync(CHROMIUM_PATH);
-if (browserMissing) {
-  const message = `Chromium not found at ${CHROMIUM_PATH}: browser tests cannot run (apt install chromium, or set CHROMIUM_PATH)`;
-  if (process.env.CI === 'true') throw new Error(message);
-  console.warn(`\n*** SKIPPING BROWSER TESTS: ${message} ***\n`);
-}
+export const browserMissing = mustSkip('browser tests', existsSync(CHROMIUM_PATH)
+  ? undefined
+  : `Chromium not found at ${CHROMIUM_PATH}: browser tests cannot run (apt install chromium, or set CHROMIUM_PATH)`);
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({

@@ -1,7 +1,7 @@
 // Runs a sample client (clients/<client-id>/) the way its README line does: the command of its
 // `client:<client-id>` script in package.json, as a child process with its own environment.
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { type RunningProgram, runProgram } from './program.ts';
 
 const PACKAGE = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
 
@@ -12,16 +12,8 @@ export function sampleCommand(clientId: string): string[] {
   return script.split(' ');
 }
 
-export interface RunningSample {
-  readonly child: ChildProcessWithoutNullStreams;
-  /** Everything printed so far, stdout and stderr interleaved. */
-  output(): string;
-  /** Resolves with the first match of `pattern` in the output; rejects on exit or timeout. */
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
-  /** Resolves with the exit code once the process has ended. */
-  exited: Promise<number | null>;
-  stop(): Promise<void>;
-}
+/** A running sample: see runProgram. */
+export type RunningSample = RunningProgram;
 
 export interface SampleOptions {
   env?: NodeJS.ProcessEnv;
@@ -34,51 +26,8 @@ export function runSample(clientId: string, { env = {}, args = [], tty = false }
   const [command, ...rest] = sampleCommand(clientId);
   // `node` in a script is the Node that runs the tests (the system one may be too old).
   const argv = [command === 'node' ? process.execPath : command!, ...rest, ...args];
-  const [file, ...fileArgs] = tty ? ['script', '--quiet', '--return', '--command', argv.join(' '), '/dev/null'] : argv;
-  const child = spawn(file!, fileArgs, {
+  return runProgram(clientId, tty ? ['script', '--quiet', '--return', '--command', argv.join(' '), '/dev/null'] : argv, {
     cwd: new URL('../..', import.meta.url),
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    stdio: 'pipe',
   });
-  let output = '';
-  const listeners = new Set<() => void>();
-  const append = (chunk: Buffer) => {
-    output += chunk.toString('utf8');
-    for (const listener of listeners) listener();
-  };
-  child.stdout.on('data', append);
-  child.stderr.on('data', append);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
-    for (const listener of listeners) listener();
-    resolve(code);
-  }));
-
-  return {
-    child,
-    output: () => output,
-    exited,
-    waitFor(pattern, timeoutMs = 15_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const match = output.match(pattern);
-          if (match) return finish(() => resolve(match));
-          if (child.exitCode !== null || child.signalCode !== null) {
-            finish(() => reject(new Error(`${clientId} exited (${child.exitCode ?? child.signalCode}) before printing ${pattern}:\n${output}`)));
-          }
-        };
-        const timer = setTimeout(() => finish(() => reject(new Error(`${clientId} did not print ${pattern} within ${timeoutMs} ms:\n${output}`))), timeoutMs);
-        const finish = (settle: () => void) => {
-          clearTimeout(timer);
-          listeners.delete(check);
-          settle();
-        };
-        listeners.add(check);
-        check();
-      });
-    },
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
 }
