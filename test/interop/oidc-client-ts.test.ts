@@ -135,7 +135,7 @@ describe.skipIf(browserMissing)('oidc-client-ts in Chromium', () => {
     const [me] = await callsIn('password-calls', 1);
     expect(await page.locator('#status').textContent()).toBe('Signed in as alice');
     expect(me).toMatchObject({
-      url: `${server.api}/me`, status: 200, body: { sub: 'alice', client_id: PASSWORD_CLIENT.client_id, scope: 'read:reports' },
+      url: `${server.api}/me`, status: 200, body: { sub: 'alice', client_id: PASSWORD_CLIENT.client_id, scope: 'openid read:reports' },
     });
   });
 });

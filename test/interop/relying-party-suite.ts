@@ -98,6 +98,6 @@ export function relyingPartySuite(server: TestServer, programs: RelyingPartyProg
     expect(await program.exited, program.output()).toBe(0);
     expect(verifiedIdToken(program.output())).toMatchObject({ sub: 'alice', iss: server.issuer, aud: 'trusted-app' });
     const [me] = apiCalls(program.output());
-    expect(me).toMatchObject({ url: `${server.api}/me`, status: 200, body: { sub: 'alice', client_id: 'trusted-app', scope: 'read:reports' } });
+    expect(me).toMatchObject({ url: `${server.api}/me`, status: 200, body: { sub: 'alice', client_id: 'trusted-app', scope: 'openid read:reports' } });
   });
 }
