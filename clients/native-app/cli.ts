@@ -68,7 +68,8 @@ try {
     const tokens = await client.authorizationCodeGrant(
       config, url,
       { pkceCodeVerifier: codeVerifier, expectedState: state, expectedNonce: nonce, idTokenExpected: true },
-      // RFC 8707 §2.2: name the API again, or the access token would be for /userinfo.
+      // RFC 8707 §2.2: naming the API restricts the access token to it (RFC 9700 §2.3). Without
+      // resource, Grant Lab returns one for the API and UserInfo alike; this app needs only the API.
       { resource: API },
     );
     const claims = tokens.claims()!;

@@ -108,7 +108,8 @@ app.get('/callback', async (request, reply) => {
       config,
       new URL(request.url, APP_URL),
       { pkceCodeVerifier: pending.codeVerifier, expectedState: pending.state, expectedNonce: pending.nonce, idTokenExpected: true },
-      // RFC 8707 §2.2: name the API again, or the access token would be for /userinfo.
+      // RFC 8707 §2.2: naming the API restricts the access token to it (RFC 9700 §2.3). Without
+      // resource, Grant Lab returns one for the API and UserInfo alike; this app needs only the API.
       { resource: API },
     );
   } catch (error) {

@@ -76,7 +76,8 @@ describe.skipIf(browserMissing)('the live runner in Chromium', () => {
     await runAction(page, 'Refresh the tokens');
     await page.getByRole('heading', { name: /The refresh token was (kept|rotated)/ }).waitFor();
     await runAction(page, 'Introspect');
-    await page.getByRole('heading', { name: 'Introspection: active=true' }).waitFor();
+    // Both the refresh token and the JWT access token: Grant Lab introspects its own JWTs too.
+    await page.getByRole('heading', { name: 'Introspection: active=true' }).nth(1).waitFor();
     await runAction(page, 'Revoke');
     await page.getByRole('heading', { name: 'The access token now gets 401' }).waitFor();
 

@@ -86,7 +86,8 @@ async function completeSignIn() {
   const params = oauth.validateAuthResponse(as, client, currentUrl, pending.state);
   const response = await oauth.authorizationCodeGrantRequest(as, client, clientAuth, params, config.redirectUri, pending.codeVerifier, {
     ...http,
-    // RFC 8707 §2.2: name the API again, or the access token would be for /userinfo.
+    // RFC 8707 §2.2: naming the API restricts the access token to it (RFC 9700 §2.3). Without
+    // resource, Grant Lab returns one for the API and UserInfo alike; this app needs only the API.
     additionalParameters: { resource: config.api },
   });
   // Validates the ID token's iss, aud, exp and nonce. Its signature need not be checked here:
