@@ -123,7 +123,9 @@ export async function verifyOpaqueAccessToken(
 ): Promise<AccessTokenClaims> {
   const found = await introspect(token);
   if (!found.active) throw new BearerTokenError('invalid_token', 'the access token is unknown, expired or revoked');
-  const audiences = Array.isArray(found.aud) ? found.aud : [found.aud];
-  if (!audiences.includes(audience)) throw new BearerTokenError('invalid_token', 'the access token is not for this API (aud)');
+  if (![found.aud].flat().includes(audience)) {
+    const holder = found.aud === undefined ? 'UserInfo (no aud)' : `${[found.aud].flat().join(' and ')} (its aud)`;
+    throw new BearerTokenError('invalid_token', `the access token is for ${holder}, not for this API, ${audience}: ask for a token with resource=${audience} (RFC 8707)`);
+  }
   return { ...found, sub: found.sub ?? found.client_id!, client_id: found.client_id!, jti: found.jti ?? '' } as AccessTokenClaims;
 }

@@ -148,3 +148,20 @@ export function apiScopesInDiscovery(apiScopes: string[]) {
     body.scopes_supported = [...new Set([...body.scopes_supported, ...apiScopes])];
   };
 }
+
+/**
+ * An access token the engine stored for an API (an opaque-format API's), presented at UserInfo:
+ * say which audience it has and where the user's claims are, rather than the engine's bare
+ * refusal. (Grant Lab's JWT access tokens are answered by jwt-access-tokens.ts.)
+ */
+export async function explainUserinfoAudience(ctx: KoaContextWithOIDC, next: Next): Promise<void> {
+  await next();
+  const error = errorOf(ctx);
+  const audience = ctx.oidc?.route === 'userinfo' ? ctx.oidc.entities.AccessToken?.aud : undefined;
+  if (!error || audience === undefined) return;
+  if (!['token audience prevents accessing the userinfo endpoint', 'access token missing openid scope'].includes(error.error_description ?? '')) return;
+  error.error = 'invalid_token';
+  error.error_description = `this access token is for ${[audience].flat().join(' and ')} (its aud), not for UserInfo: that API's opaque tokens are for it alone; the ID token carries the user's claims, and an authorization that names no API gets a token for UserInfo`;
+  ctx.status = 401;
+  ctx.set('WWW-Authenticate', `Bearer realm="${ctx.oidc.provider.issuer}", error="invalid_token", error_description="${error.error_description}"`);
+}

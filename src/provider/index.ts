@@ -8,7 +8,8 @@ import { securityHeaders } from '../http/security-headers.ts';
 import { GrantRevocationIndex } from '../storage/grant-revocation.ts';
 import { buildProviderConfiguration, OIDC_SCOPES, type ProviderPages } from './configuration.ts';
 import {
-  apiScopesInDiscovery, explainClientAuthentication, explainPkceFailures, recordErrorDetails, unauthorizedClientForDisallowedGrants,
+  apiScopesInDiscovery, explainClientAuthentication, explainPkceFailures, explainUserinfoAudience, recordErrorDetails,
+  unauthorizedClientForDisallowedGrants,
 } from './engine-answers.ts';
 import { explainEngineError } from './engine-errors.ts';
 import { introspectionOfJwtAccessTokens, userinfoForJwtAccessTokens } from './jwt-access-tokens.ts';
@@ -72,6 +73,7 @@ export async function createProvider(deps: ProviderDependencies): Promise<GrantL
   provider.use(explainClientAuthentication(provider, errorDetail));
   provider.use(explainPkceFailures(errorDetail));
   provider.use(apiScopesInDiscovery(resources.allScopes()));
+  provider.use(explainUserinfoAudience);
   const ownJwts = {
     issuer: config.issuer,
     provider,

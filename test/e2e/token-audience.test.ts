@@ -153,6 +153,32 @@ describe('the demo API, given a token for another audience', () => {
   });
 });
 
+describe('an API whose tokens are opaque', () => {
+  const opaque = grantLabForThisFile({
+    config: { ...demo, apis: demo.apis!.map((api) => ({ ...api, accessTokenFormat: 'opaque' as const })) },
+  });
+
+  it('has its token refused at UserInfo with the audience named, and a UserInfo token refused at the API', async () => {
+    const config = await opaque.clientConfig('web-app');
+    const forApi = await authorizationRequest(config, redirectUri);
+    const signedIn = await new BrowserlessUser(opaque.issuer).authorize(forApi.url);
+    const { access_token: apiToken } = await exchangeCode(config, forApi, (signedIn as { url: URL }).url);
+    expect((await callApi(opaque.issuer, '/me', apiToken)).status).toBe(200);
+    const atUserinfo = await fetch(`${opaque.issuer}/userinfo`, { headers: { authorization: `Bearer ${apiToken}` } });
+    expect(atUserinfo.status).toBe(401);
+    expect(atUserinfo.headers.get('www-authenticate')).toContain(`this access token is for ${opaque.issuer}/api (its aud), not for UserInfo: that API's opaque tokens are for it alone`);
+
+    const request = await authorizationRequest(config, redirectUri, { scope: 'openid profile' });
+    const landing = await new BrowserlessUser(opaque.issuer).authorize(request.url);
+    const { access_token: userinfoToken } = await exchangeCode(config, request, (landing as { url: URL }).url);
+    const atApi = await callApi(opaque.issuer, '/me', userinfoToken);
+    expect(await atApi.json()).toMatchObject({
+      error: 'invalid_token',
+      error_description: `the access token is for UserInfo (no aud), not for this API, ${opaque.issuer}/api: ask for a token with resource=${opaque.issuer}/api (RFC 8707)`,
+    });
+  });
+});
+
 describe('discovery', () => {
   it('lists every scope Grant Lab grants, the APIs\' included, so strict clients may ask for them', async () => {
     for (const path of ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']) {
