@@ -46,9 +46,19 @@ export async function playground(app: FastifyInstance, { environment: env, demoA
     }
   });
 
+  /**
+   * A run's page and buttons answer only the browser that started it (it holds the run in its
+   * cookie): the page shows live tokens. Any other browser gets the page an unknown id gets, so
+   * a leaked URL tells no one whether the run exists.
+   */
+  const runOfThisBrowser = (request: FastifyRequest<{ Params: { id: string } }>): Run | undefined =>
+    (runsInBrowser(request).includes(request.params.id) ? runs.get(request.params.id) : undefined);
   const runOrNotFound = async (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply): Promise<Run | undefined> => {
-    const run = runs.get(request.params.id);
-    if (!run) await sendErrorPage(reply, 404, 'No such run', 'This run does not exist or has expired (runs are kept for an hour). Start a new one.');
+    const run = runOfThisBrowser(request);
+    if (!run) {
+      await sendErrorPage(reply, 404, 'No such run in this browser',
+        'This browser started no run with this address, or the run has expired (runs are kept for an hour, and a browser keeps its last ten). Runs show live tokens, so each one opens only in the browser that started it. Start a new one.');
+    }
     return run;
   };
 
@@ -145,9 +155,9 @@ export async function playground(app: FastifyInstance, { environment: env, demoA
     schema: { params: runIdParams, body: browserReportSchema },
     bodyLimit: 512 * 1024,
   }, async (request, reply) => {
-    const run = await runOrNotFound(request, reply);
-    if (!run) return reply;
-    if (run.flow.runsIn !== 'browser' || !runsInBrowser(request).includes(run.id)) {
+    // Checked before anything else: the answer must not tell another browser whether the run exists.
+    const run = runOfThisBrowser(request);
+    if (!run || run.flow.runsIn !== 'browser') {
       return reply.code(403).send({ error: 'forbidden', error_description: 'this browser did not start this run' });
     }
     const result = await acceptBrowserReport(run, env, request.body);
