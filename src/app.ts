@@ -18,7 +18,9 @@ import { interactionRoutes } from './interactions/index.ts';
 import { sendErrorPage } from './pages/error-page.ts';
 import { endpointsPage } from './pages/endpoints.ts';
 import { recommenderPages } from './pages/recommender.ts';
+import { followBrowserTrail } from './playground/browser-trail.ts';
 import { playground } from './playground/index.ts';
+import { RunStore } from './playground/runs.ts';
 import { createProvider, registerClient } from './provider/index.ts';
 import type { ResourceCatalog } from './provider/resources.ts';
 import { loadKeyMaterial } from './provider/keys.ts';
@@ -116,6 +118,14 @@ export async function buildApp(config: GrantLabConfig, options: BuildOptions = {
     pages: providerPages((template, data) => app.view(template, data)),
     onServerError: (error) => app.log.error({ err: error }, 'authorization server error'),
   });
+  // The live runner records the browser's own exchanges with the engine and the interactions
+  // during a run (sign-in, consent, logout): its hook must come before the routes it watches.
+  const runs = new RunStore();
+  app.addHook('onRequest', followBrowserTrail({
+    issuer: config.issuer,
+    runs,
+    promptOf: async (uid) => (await provider.Interaction.find(uid))?.prompt.name,
+  }));
   await app.register(mountProvider, { provider });
   app.decorate('grantLab', {
     config, provider, store, accounts, resources,
@@ -149,6 +159,7 @@ export async function buildApp(config: GrantLabConfig, options: BuildOptions = {
   await app.register(recommenderPages);
   await app.register(endpointsPage, { config });
   await app.register(playground, {
+    runs,
     demoAccounts: () => accounts.demoAccounts(),
     environment: {
       issuer: config.issuer,

@@ -10,7 +10,7 @@ import { fromAnotherSite, rememberRun, runsInBrowser } from './browser-binding.t
 import type { PlaygroundEnvironment } from './client.ts';
 import { acceptBrowserReport, type BrowserReport, browserReportSchema } from './browser-report.ts';
 import { runView } from './run-view.ts';
-import { RunStore } from './runs.ts';
+import type { RunStore } from './runs.ts';
 import { completeAuthorizationCode, startAuthorizationCode } from './runners/authorization-code.ts';
 import { runClientCredentials } from './runners/client-credentials.ts';
 import { completeImplicitFormPost, startImplicitFormPost } from './runners/implicit-form-post.ts';
@@ -20,6 +20,8 @@ import type { Run } from './transcript.ts';
 
 export interface PlaygroundOptions {
   environment: PlaygroundEnvironment;
+  /** Shared with the browser trail (browser-trail.ts), which records into these runs too. */
+  runs: RunStore;
   /** The accounts the password flow may sign in as (their passwords are shown anyway). */
   demoAccounts: () => { username: string; password: string }[];
 }
@@ -32,8 +34,7 @@ const runIdParams = {
 
 const OAUTH4WEBAPI = createRequire(import.meta.url).resolve('oauth4webapi');
 
-export async function playground(app: FastifyInstance, { environment: env, demoAccounts }: PlaygroundOptions): Promise<void> {
-  const runs = new RunStore();
+export async function playground(app: FastifyInstance, { environment: env, runs, demoAccounts }: PlaygroundOptions): Promise<void> {
   await app.register(formbody, { bodyLimit: 16 * 1024 });
 
   app.addHook('onSend', async (_request, reply) => {
@@ -161,6 +162,11 @@ export async function playground(app: FastifyInstance, { environment: env, demoA
       return reply.code(403).send({ error: 'forbidden', error_description: 'this browser did not start this run' });
     }
     const result = await acceptBrowserReport(run, env, request.body);
+    // The app sends the browser to the server next: the trail is to follow it there.
+    for (const step of result.ok ? request.body.steps : []) {
+      const state = step.kind === 'redirect' && step.to === 'server' ? new URL(step.url).searchParams.get('state') : null;
+      if (state) runs.follow(run, { state });
+    }
     return reply.code(result.ok ? 200 : 400).send(result);
   });
 
