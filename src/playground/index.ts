@@ -8,6 +8,7 @@ import { FAILURES, FLOWS, findFlow, isFailureOf, type Flow } from '../flows/cata
 import { sendErrorPage } from '../pages/error-page.ts';
 import { fromAnotherSite, rememberRun, runsInBrowser } from './browser-binding.ts';
 import type { PlaygroundEnvironment } from './client.ts';
+import type { FlowSetup } from './flow-setup.ts';
 import { acceptBrowserReport, type BrowserReport, browserReportSchema } from './browser-report.ts';
 import { runView } from './run-view.ts';
 import type { RunStore } from './runs.ts';
@@ -22,6 +23,8 @@ export interface PlaygroundOptions {
   environment: PlaygroundEnvironment;
   /** Shared with the browser trail (browser-trail.ts), which records into these runs too. */
   runs: RunStore;
+  /** Whether the configuration can run a flow, and what to add when it cannot. */
+  setupOf(flow: Flow): Promise<FlowSetup>;
   /** The accounts the password flow may sign in as (their passwords are shown anyway). */
   demoAccounts: () => { username: string; password: string }[];
 }
@@ -34,7 +37,7 @@ const runIdParams = {
 
 const OAUTH4WEBAPI = createRequire(import.meta.url).resolve('oauth4webapi');
 
-export async function playground(app: FastifyInstance, { environment: env, runs, demoAccounts }: PlaygroundOptions): Promise<void> {
+export async function playground(app: FastifyInstance, { environment: env, runs, setupOf, demoAccounts }: PlaygroundOptions): Promise<void> {
   await app.register(formbody, { bodyLimit: 16 * 1024 });
 
   app.addHook('onSend', async (_request, reply) => {
@@ -66,12 +69,17 @@ export async function playground(app: FastifyInstance, { environment: env, runs,
   app.get<{ Params: { flowId: string } }>('/flows/:flowId', async (request, reply) => {
     const flow = findFlow(request.params.flowId);
     if (!flow) return sendErrorPage(reply, 404, 'No such flow', 'Grant Lab has no flow by that name.');
-    return reply.viewAsync('flow', { flow, failures: flow.failures.map((id) => ({ id, ...FAILURES[id] })), users: demoAccounts(), flows: FLOWS });
+    return reply.viewAsync('flow', { flow, setup: await setupOf(flow), failures: flow.failures.map((id) => ({ id, ...FAILURES[id] })), users: demoAccounts(), flows: FLOWS });
   });
 
   app.post<{ Body: Record<string, unknown> | undefined }>('/playground/runs', async (request, reply) => {
     const flow = findFlow(String(request.body?.flow ?? ''));
     if (!flow) return sendErrorPage(reply, 400, 'Unknown flow', 'Choose a flow to run from the list.');
+    const setup = await setupOf(flow);
+    if (!setup.ready) {
+      return sendErrorPage(reply, 409, 'This flow cannot run here yet',
+        `This server's configuration lacks what the run needs: ${setup.problems.join(' ').replaceAll('`', '')} Its page, /flows/${flow.id}, shows what to add.`);
+    }
     const failure = String(request.body?.failure ?? '');
     const run = runs.create(flow, isFailureOf(flow, failure) ? failure : undefined);
     rememberRun(request, reply, run.id);
