@@ -6,7 +6,7 @@ import { inspectTokens } from './client.ts';
 import { explainPkceFailure } from './pkce-check.ts';
 import { carriesTokens, titleFor } from './recording-fetch.ts';
 import { stateChecks } from './runners/front-channel.ts';
-import type { Run, RunStatus, RunTokens, Step } from './transcript.ts';
+import { MAX_STEPS, type Run, type RunStatus, type RunTokens, type Step } from './transcript.ts';
 
 const text = (maxLength: number) => ({ type: 'string', maxLength }) as const;
 const actor = { type: 'string', enum: ['browser', 'client', 'server', 'api'] } as const;
@@ -95,6 +95,7 @@ export async function acceptBrowserReport(run: Run, env: PlaygroundEnvironment, 
   // The page and the diagram parse these URLs; a report with one that does not parse is refused whole.
   const urls = report.steps.flatMap((step) => step.kind === 'http' ? [step.request.url] : step.kind === 'redirect' ? [step.url] : []);
   if (urls.some((url) => !URL.canParse(url))) return { ok: false, error: 'every url must be absolute' };
+  if (run.steps.length + report.steps.length > MAX_STEPS) return { ok: false, error: `a run keeps at most ${MAX_STEPS} steps` };
   const reportedFrom = run.steps.length;
   for (const reported of report.steps) {
     // The client runs in the browser, so any token in a response it got is in the browser;

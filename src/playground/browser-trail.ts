@@ -8,7 +8,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { INTERACTION_PATH, ROUTES } from '../provider/configuration.ts';
 import type { RunStore, TrailKey } from './runs.ts';
-import type { Run, Step } from './transcript.ts';
+import { MAX_STEPS, type Run, type Step } from './transcript.ts';
 
 type Visit = Extract<Step, { kind: 'visit' }>;
 
@@ -84,9 +84,9 @@ function shownBy(route: Route, status: number, prompt: string | undefined): stri
  */
 export function followBrowserTrail({ issuer, runs, promptOf }: TrailDependencies) {
   return async function recordBrowserVisit(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const url = new URL(request.url, issuer);
-    const route = routeOf(request.method, url.pathname);
-    if (!route) return;
+    const url = URL.parse(request.url, issuer);
+    const route = url && routeOf(request.method, url.pathname);
+    if (!url || !route) return;
     const key = (): TrailKey | undefined => {
       if ('uid' in route) return { interaction: route.uid };
       const state = url.searchParams.get('state');
@@ -102,9 +102,9 @@ export function followBrowserTrail({ issuer, runs, promptOf }: TrailDependencies
     reply.raw.once('finish', () => {
       const status = reply.raw.statusCode;
       const header = reply.raw.getHeader('location');
-      const location = typeof header === 'string' ? new URL(header, url) : undefined;
+      const location = typeof header === 'string' ? URL.parse(header, url) ?? undefined : undefined;
       const owner = run ?? (location && followedByState(runs, location));
-      if (!owner) return;
+      if (!owner || owner.steps.length >= MAX_STEPS) return;
       const interaction = location?.origin === url.origin ? NEXT_INTERACTION.exec(location.pathname)?.[1] : undefined;
       if (interaction) runs.follow(owner, { interaction });
       owner.steps.push(visit(route, request, url, status, location, prompt));

@@ -48,6 +48,12 @@ export type Step =
   | { kind: 'jwt'; title: string; actor: Actor; token: string; header: Record<string, unknown>; payload: Record<string, unknown>; checks: Check[] }
   | { kind: 'error'; title: string; actor: Actor; message: string };
 
+/**
+ * A run's transcript stops growing here: far beyond a run and every action after it, and a
+ * bound on what one browser can make the server keep by reloading a page or replaying reports.
+ */
+export const MAX_STEPS = 400;
+
 export type RunStatus = 'waiting-for-browser' | 'succeeded' | 'failed';
 
 export interface RunTokens {

@@ -92,6 +92,15 @@ describe('the browser\'s part of a run', () => {
     expect(unescapeHtml(back.html)).toContain('200 OK</span>: the sign-out confirmation page');
   });
 
+  it('keeps at most 400 steps of a browser that reloads the sign-in page over and over', async () => {
+    const user = new BrowserlessUser(server.issuer);
+    const { runId, next } = await startRunOverHttp(server.issuer, user.jar, 'authorization-code');
+    const signIn = await user.navigate(next);
+    for (let reload = 0; reload < 420; reload += 1) await user.navigate(signIn.url);
+    const page = await user.navigate(new URL(`/playground/runs/${runId}`, server.issuer));
+    expect(page.kind === 'page' && /data-steps="(\d+)"/.exec(page.html)?.[1]).toBe('400');
+  });
+
   it('records nothing of a sign-in that no run started', async () => {
     const { page } = await runAsAPerson('authorization-code');
     const before = stepTitles(page.html).length;
