@@ -4,28 +4,12 @@
 // and a run that opens only in the browser that started it.
 import { describe, expect, it } from 'vitest';
 import { browserMissing, chromiumForThisFile, screenshot } from '../support/browser.ts';
-import { runAction, runFlow, waitForRun } from '../support/playground.ts';
+import { expectInOrder, runAction, runFlow, SIGN_IN_AND_CONSENT, waitForRun } from '../support/playground.ts';
 
 const { server, browser, page, expectedStatuses } = chromiumForThisFile({ width: 1200, height: 900 });
 
 const stepTitles = () => page.locator('.step h3').allTextContents();
 const TOKEN_WARNING = '⚠ a token reached the browser';
-
-function expectInOrder(titles: string[], expected: string[]) {
-  const start = titles.indexOf(expected[0]!);
-  expect(start, titles.join('\n')).toBeGreaterThanOrEqual(0);
-  expect(titles.slice(start, start + expected.length)).toEqual(expected);
-}
-
-const SIGN_IN_AND_CONSENT = [
-  'The authorization request reaches the server',
-  'The sign-in page',
-  'The browser posts the sign-in form (password redacted)',
-  'The browser resumes the authorization request',
-  'The consent page',
-  'The browser posts the consent decision',
-  'The browser resumes the authorization request',
-];
 
 describe.skipIf(browserMissing)('a run page in Chromium', () => {
   it('shows the in-browser client\'s sign-in, consent and sign-out as the browser made them, and discovery once', async () => {

@@ -6,19 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { BrowserlessUser, type Landing } from '../support/browserless-user.ts';
 import { grantLabForThisFile } from '../support/grant-lab.ts';
 import { parseForms } from '../support/html-forms.ts';
-import { runStatus, startRunOverHttp, stepTitles, unescapeHtml } from '../support/playground.ts';
+import { expectInOrder, runStatus, SIGN_IN_AND_CONSENT, startRunOverHttp, stepTitles, unescapeHtml } from '../support/playground.ts';
 
 const server = grantLabForThisFile();
-
-const SIGN_IN_AND_CONSENT = [
-  'The authorization request reaches the server',
-  'The sign-in page',
-  'The browser posts the sign-in form (password redacted)',
-  'The browser resumes the authorization request',
-  'The consent page',
-  'The browser posts the consent decision',
-  'The browser resumes the authorization request',
-];
 
 async function runAsAPerson(flow: string, failure = '') {
   const user = new BrowserlessUser(server.issuer);
@@ -36,12 +26,6 @@ async function runAsAPerson(flow: string, failure = '') {
 function sessionCookies(user: BrowserlessUser): [string, string][] {
   return (user.jar.headerFor(new URL('/', server.issuer)) ?? '').split('; ')
     .map((pair): [string, string] => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]);
-}
-
-function expectInOrder(titles: string[], expected: string[]) {
-  const start = titles.indexOf(expected[0]!);
-  expect(start, titles.join('\n')).toBeGreaterThanOrEqual(0);
-  expect(titles.slice(start, start + expected.length)).toEqual(expected);
 }
 
 describe('the browser\'s part of a run', () => {
@@ -124,7 +108,7 @@ describe('a broken server-played run', () => {
     expect(runStatus(page.html)).toMatch(/^Failed\. The code exchange failed: invalid_grant.*\. The server's PKCE check failed: BASE64URL\(SHA-256\(code_verifier\)\) did not match the code_challenge\.$/);
     const sentVerifier = /code_verifier sent<\/dt><dd><code>([^<]+)</.exec(page.html)![1]!;
     const challenge = /code_challenge = BASE64URL\(SHA-256\(code_verifier\)\)<\/dt><dd><code>([^<]+)</.exec(page.html)![1]!;
-    const detail = unescapeHtml(/<li class="step step-checks failed" id="step-\d+">[\s\S]*?<\/li>/g.exec(page.html.slice(page.html.lastIndexOf('Why: the server')- 200))![0]);
+    const detail = unescapeHtml([...page.html.matchAll(/<li class="step step-checks failed"[\s\S]*?<\/li>/g)].at(-1)![0]);
     expect(detail).toContain(`BASE64URL(SHA-256(code_verifier)) is ${createHash('sha256').update(sentVerifier).digest('base64url')}`);
     expect(detail).toContain(`code_challenge ${challenge}`);
   });

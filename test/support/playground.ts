@@ -2,6 +2,7 @@
 // goes wrong, press Run, sign in and consent when asked, and wait for the run's result; and
 // over plain HTTP, for the end-to-end suites.
 import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
 import type { CookieJar } from './cookie-jar.ts';
 
 export interface RunResult {
@@ -78,3 +79,21 @@ export const unescapeHtml = (html: string) => html
 /** The run's outcome line, as text. */
 export const runStatus = (html: string) => unescapeHtml(/<p id="run-status"[^>]*>([\s\S]*?)<\/p>/.exec(html)![1]!.replace(/<[^>]+>/g, ''))
   .replace(/\s+/g, ' ').trim();
+
+/** What a run's transcript shows between the redirect to /authorize and the return to the client. */
+export const SIGN_IN_AND_CONSENT = [
+  'The authorization request reaches the server',
+  'The sign-in page',
+  'The browser posts the sign-in form (password redacted)',
+  'The browser resumes the authorization request',
+  'The consent page',
+  'The browser posts the consent decision',
+  'The browser resumes the authorization request',
+];
+
+/** `expected` appear in `titles` one after the other, nothing between them. */
+export function expectInOrder(titles: string[], expected: string[]): void {
+  const start = titles.indexOf(expected[0]!);
+  expect(start, titles.join('\n')).toBeGreaterThanOrEqual(0);
+  expect(titles.slice(start, start + expected.length)).toEqual(expected);
+}
