@@ -115,6 +115,7 @@ export function runView(run: Run) {
     failureTitle: run.failure ? FAILURES[run.failure].title : undefined,
     client: clientLabel(run),
     diagram: sequenceDiagram(run),
+    frontChannel: run.steps.some((step) => step.kind === 'redirect' || step.kind === 'visit'),
     tokenReachedBrowser: run.steps.some((step) => (step.kind === 'redirect' && step.exposesToken) || (step.kind === 'http' && step.tokensInBrowser)),
     steps,
     actions,

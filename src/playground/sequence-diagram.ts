@@ -9,14 +9,14 @@ const LANES: Actor[] = ['browser', 'client', 'server', 'api'];
 const LANE_GAP = 200;
 const LEFT = 100;
 const TOP = 70;
-const WIDTH = LEFT * 2 + LANE_GAP * (LANES.length - 1);
 const LINE = 13;
 // The labels' 11px sans-serif, wide characters counted generously.
 const CHAR_WIDTH = 6.4;
 const BOX_WIDTH = 184;
 const MAX_LINES = 3;
 
-const x = (actor: Actor) => LEFT + LANES.indexOf(actor) * LANE_GAP;
+/** Where a party's lifeline is, among the parties this run involves. */
+type Lane = (actor: Actor) => number;
 
 export function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
@@ -46,7 +46,7 @@ const pathLabel = (url: string) => new URL(url, 'http://diagram.invalid').pathna
 /** Something drawn in a step's row: its height, and its markup once placed at `top`. */
 interface Piece { height: number; draw(top: number): string }
 
-function arrow(from: Actor, to: Actor, style: string, label: string): Piece {
+function arrow(x: Lane, from: Actor, to: Actor, style: string, label: string): Piece {
   const x1 = x(from);
   const x2 = x(to);
   const lines = wrap(label, Math.floor((Math.abs(x2 - x1) - 12) / CHAR_WIDTH));
@@ -60,7 +60,7 @@ function arrow(from: Actor, to: Actor, style: string, label: string): Piece {
   };
 }
 
-function box(actor: Actor, style: string, label: string): Piece {
+function box(x: Lane, actor: Actor, style: string, label: string): Piece {
   const lines = wrap(label, Math.floor((BOX_WIDTH - 14) / CHAR_WIDTH));
   const height = lines.length * LINE + 10;
   return {
@@ -72,7 +72,7 @@ function box(actor: Actor, style: string, label: string): Piece {
   };
 }
 
-function warning(text: string): Piece {
+function warning(x: Lane, text: string): Piece {
   return { height: 14, draw: (top) => `<text x="${x('browser')}" y="${top + 9}" text-anchor="middle" class="warning">${escapeXml(text)}</text>` };
 }
 
@@ -96,7 +96,7 @@ export function stepName(step: Step, number: number): string {
   }
 }
 
-function pieces(step: Step, previous: Step | undefined, n: string, clientInBrowser: boolean): Piece[] {
+function pieces(x: Lane, step: Step, previous: Step | undefined, n: string, clientInBrowser: boolean): Piece[] {
   switch (step.kind) {
     case 'redirect': {
       // A front-channel message is two hops: a redirect (or auto-posted form) handed to the
@@ -106,25 +106,25 @@ function pieces(step: Step, previous: Step | undefined, n: string, clientInBrows
       const handedOver = step.from === 'server' && previous?.kind === 'visit';
       const how = step.method === 'POST' ? 'auto-posting form' : step.from === 'client' && clientInBrowser ? 'navigates' : '303 redirect';
       return [
-        ...(handedOver ? [] : [arrow(step.from, 'browser', style, `${n}${how}`)]),
-        arrow('browser', step.to, style, `${handedOver ? n : ''}${step.method} ${pathLabel(step.url)}`),
-        ...(step.exposesToken ? [warning('⚠ token in the browser')] : []),
+        ...(handedOver ? [] : [arrow(x, step.from, 'browser', style, `${n}${how}`)]),
+        arrow(x, 'browser', step.to, style, `${handedOver ? n : ''}${step.method} ${pathLabel(step.url)}`),
+        ...(step.exposesToken ? [warning(x, '⚠ token in the browser')] : []),
       ];
     }
     case 'visit': {
       // The browser's arrival at the end of a redirect drawn just before needs no second arrow.
       const arrived = previous?.kind === 'redirect' && previous.to === 'server' && pathLabel(previous.url) === pathLabel(step.url);
       return [
-        ...(arrived ? [] : [arrow('browser', 'server', 'front', `${n}${step.method} ${pathLabel(step.url)}`)]),
-        arrow('server', 'browser', step.status >= 400 ? 'response failed' : 'response', `${arrived ? n : ''}${visitResponseLabel(step)}`),
+        ...(arrived ? [] : [arrow(x, 'browser', 'server', 'front', `${n}${step.method} ${pathLabel(step.url)}`)]),
+        arrow(x, 'server', 'browser', step.status >= 400 ? 'response failed' : 'response', `${arrived ? n : ''}${visitResponseLabel(step)}`),
       ];
     }
     case 'http': {
       const failed = step.response.status >= 400;
       return [
-        arrow(step.from, step.to, 'back', `${n}${step.request.method} ${pathLabel(step.request.url)}`),
-        arrow(step.to, step.from, failed ? 'response failed' : 'response', String(step.response.status)),
-        ...(step.tokensInBrowser ? [warning('⚠ tokens in the browser')] : []),
+        arrow(x, step.from, step.to, 'back', `${n}${step.request.method} ${pathLabel(step.request.url)}`),
+        arrow(x, step.to, step.from, failed ? 'response failed' : 'response', String(step.response.status)),
+        ...(step.tokensInBrowser ? [warning(x, '⚠ tokens in the browser')] : []),
       ];
     }
     case 'checks':
@@ -132,12 +132,12 @@ function pieces(step: Step, previous: Step | undefined, n: string, clientInBrows
       const failed = step.checks.filter((check) => !check.passed).length;
       const subject = step.kind === 'jwt' ? (step.title.startsWith('ID token') ? 'ID token' : 'access token') : step.title;
       const label = `${n}${subject}: ${step.checks.length - failed}/${step.checks.length} ${failed ? '✗' : '✓'}`;
-      return [box(step.actor, failed ? 'box failed' : 'box passed', label)];
+      return [box(x, step.actor, failed ? 'box failed' : 'box passed', label)];
     }
     case 'note':
-      return [box(step.actor, 'box', `${n}${step.title}`)];
+      return [box(x, step.actor, 'box', `${n}${step.title}`)];
     case 'error':
-      return [box(step.actor, 'box failed', `${n}${step.title}`)];
+      return [box(x, step.actor, 'box failed', `${n}${step.title}`)];
   }
 }
 
@@ -148,11 +148,22 @@ export function sequenceDiagram(run: Run): string {
     server: ['Authorization server', 'Grant Lab'],
     api: ['Demo API', 'resource server'],
   };
+  // Only the parties this run involves (no browser in a client-credentials run): a narrower
+  // picture, readable on a phone with less sideways scrolling.
+  const involved = new Set<Actor>(['client', 'server']);
+  for (const step of run.steps) {
+    if ('actor' in step) involved.add(step.actor);
+    if (step.kind === 'redirect' || step.kind === 'http') involved.add(step.from).add(step.to);
+    if (step.kind === 'redirect' || step.kind === 'visit' || (step.kind === 'http' && step.tokensInBrowser)) involved.add('browser');
+  }
+  const lanes = LANES.filter((actor) => involved.has(actor));
+  const x: Lane = (actor) => LEFT + lanes.indexOf(actor) * LANE_GAP;
+  const width = LEFT * 2 + LANE_GAP * (lanes.length - 1);
   let y = TOP;
   const rows = run.steps.map((step, index) => {
     const name = stepName(step, index + 1);
     let svg = `<a href="#step-${index + 1}" aria-label="${escapeXml(name)}"><title>${escapeXml(name)}</title>`;
-    for (const piece of pieces(step, run.steps[index - 1], `${index + 1}. `, run.flow.runsIn === 'browser')) {
+    for (const piece of pieces(x, step, run.steps[index - 1], `${index + 1}. `, run.flow.runsIn === 'browser')) {
       svg += piece.draw(y);
       y += piece.height;
     }
@@ -160,13 +171,13 @@ export function sequenceDiagram(run: Run): string {
     return `${svg}</a>`;
   });
   const height = y + 10;
-  const lanes = LANES.map((actor) => `<text x="${x(actor)}" y="20" text-anchor="middle" class="lane-title">${escapeXml(labels[actor][0])}</text>`
+  const lifelines = lanes.map((actor) => `<text x="${x(actor)}" y="20" text-anchor="middle" class="lane-title">${escapeXml(labels[actor][0])}</text>`
     + `<text x="${x(actor)}" y="35" text-anchor="middle" class="lane-subtitle">${escapeXml(labels[actor][1])}</text>`
     + `<line x1="${x(actor)}" y1="44" x2="${x(actor)}" y2="${height}" class="lifeline"/>`).join('');
   const title = `Sequence diagram of the ${run.flow.title} run`;
   // A group, not an img: an img's children are hidden from assistive technology, links included.
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${height}" class="sequence" role="group" aria-labelledby="sequence-title">`
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" class="sequence lanes-${lanes.length}" role="group" aria-labelledby="sequence-title">`
     + `<title id="sequence-title">${escapeXml(title)}</title>`
     + '<defs><marker id="arrowhead" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/></marker></defs>'
-    + `${lanes}${rows.join('')}</svg>`;
+    + `${lifelines}${rows.join('')}</svg>`;
 }
