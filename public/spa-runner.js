@@ -23,14 +23,22 @@ const EXPIRY_WAIT_MS = 2500;
 
 const options = (extra = {}) => ({ [oauth.customFetch]: recordingFetch(), [oauth.allowInsecureRequests]: insecure, ...extra });
 
-async function discover() {
-  const response = await oauth.discoveryRequest(issuer, options());
-  return oauth.processDiscoveryResponse(issuer, response);
-}
-
 const remember = (key, value) => sessionStorage.setItem(`grant-lab:${key}`, JSON.stringify(value));
 const recall = (key) => JSON.parse(sessionStorage.getItem(`grant-lab:${key}`) ?? 'null');
 const forget = (key) => sessionStorage.removeItem(`grant-lab:${key}`);
+
+/**
+ * Discovery, once per run: a client fetches the metadata when it starts and keeps it. This one
+ * keeps it in sessionStorage, as it reloads between steps (the redirect, each button).
+ */
+async function discover(runId) {
+  const cached = recall(`metadata:${runId}`);
+  if (cached) return cached;
+  const response = await oauth.discoveryRequest(issuer, options());
+  const as = await oauth.processDiscoveryResponse(issuer, response);
+  remember(`metadata:${runId}`, as);
+  return as;
+}
 
 async function callApi(token) {
   return recordingFetch()(`${api}/me`, { headers: { authorization: `Bearer ${token}` } });
@@ -38,7 +46,7 @@ async function callApi(token) {
 
 /** On the run page of a run not started yet: the client's first move. */
 async function start(run) {
-  const as = await discover();
+  const as = await discover(run.id);
   // code_verifier, state and nonce MUST be fresh for every authorization request.
   const codeVerifier = oauth.generateRandomCodeVerifier();
   const codeChallenge = await oauth.calculatePKCECodeChallenge(codeVerifier);
@@ -102,7 +110,7 @@ async function finish() {
   }
   await report(runId, { checkCallback: { params: [...current.searchParams], expectedState: state, kind: 'authorization' } });
 
-  const as = await discover();
+  const as = await discover(runId);
   let callbackParameters;
   try {
     callbackParameters = oauth.validateAuthResponse(as, client, current, state);
@@ -165,7 +173,7 @@ async function done(runId, status, outcome) {
 /** The run page's buttons, for a run played in the browser. */
 async function act(run, action) {
   const tokens = recall(`tokens:${run.id}`) ?? {};
-  const as = await discover();
+  const as = await discover(run.id);
   const subject = tokens.idToken ? JSON.parse(atob(tokens.idToken.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))).sub : undefined;
   const keep = (next) => remember(`tokens:${run.id}`, { ...tokens, ...next });
   try {
@@ -243,6 +251,7 @@ async function loggedOut() {
   }
   forget(state);
   forget(`tokens:${context.runId}`);
+  forget(`metadata:${context.runId}`);
   steps.push({
     kind: 'redirect', title: 'The authorization server redirects the browser back after sign-out', from: 'server', to: 'client',
     method: 'GET', url: `${returned.origin}${returned.pathname}`, params: [...returned.searchParams], exposesToken: false,

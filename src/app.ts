@@ -18,7 +18,11 @@ import { interactionRoutes } from './interactions/index.ts';
 import { sendErrorPage } from './pages/error-page.ts';
 import { endpointsPage } from './pages/endpoints.ts';
 import { recommenderPages } from './pages/recommender.ts';
+import type { Flow } from './flows/catalog.ts';
+import { followBrowserTrail } from './playground/browser-trail.ts';
+import { flowSetup } from './playground/flow-setup.ts';
 import { playground } from './playground/index.ts';
+import { RunStore } from './playground/runs.ts';
 import { createProvider, registerClient } from './provider/index.ts';
 import type { ResourceCatalog } from './provider/resources.ts';
 import { loadKeyMaterial } from './provider/keys.ts';
@@ -119,6 +123,14 @@ export async function buildApp(config: GrantLabConfig, options: BuildOptions = {
     pages: providerPages((template, data) => app.view(template, data)),
     onServerError: (error) => app.log.error({ err: error }, 'authorization server error'),
   });
+  // The live runner records the browser's own exchanges with the engine and the interactions
+  // during a run (sign-in, consent, logout): its hook must come before the routes it watches.
+  const runs = new RunStore();
+  app.addHook('onRequest', followBrowserTrail({
+    issuer: config.issuer,
+    runs,
+    promptOf: async (uid) => (await provider.Interaction.find(uid))?.prompt.name,
+  }));
   await app.register(mountProvider, { provider });
   app.decorate('grantLab', {
     config, provider, store, interactions, accounts, resources,
@@ -155,14 +167,25 @@ export async function buildApp(config: GrantLabConfig, options: BuildOptions = {
         : (token) => verifyOpaqueAccessToken(token, api.identifier, (value) => introspectInProcess(provider, value)),
     });
   }
-  await app.register(recommenderPages);
+  // Whether a flow can run with this configuration: the clients as the engine holds them.
+  const setupOf = (flow: Flow) => flowSetup(flow, {
+    issuer: config.issuer,
+    source: config.source,
+    client: async (clientId) => (await provider.Client.find(clientId))?.metadata(),
+    api: (identifier) => resources.get(identifier),
+    hasUsers: () => accounts.hasUsers(),
+    hasDemoAccount: () => accounts.demoAccounts().length > 0,
+  });
+  await app.register(recommenderPages, { setupOf });
   await app.register(endpointsPage, { config });
   await app.register(playground, {
+    runs,
+    setupOf,
     demoAccounts: () => accounts.demoAccounts(),
     environment: {
       issuer: config.issuer,
       api: `${config.issuer}${DEMO_API_PATH}`,
-      clientSecret: (clientId) => config.clients.find((client) => client.client_id === clientId)?.client_secret,
+      clientSecret: async (clientId) => (await provider.Client.find(clientId))?.clientSecret,
     },
   });
 

@@ -40,6 +40,11 @@ export class Accounts {
     return this.#byUsername.get(canonicalUsername(username));
   }
 
+  /** True when anyone can sign in at all (the playground says so before a run that needs it). */
+  hasUsers(): boolean {
+    return this.#byUsername.size > 0;
+  }
+
   /** Demo accounts, whose credentials the sign-in page may show. */
   demoAccounts(): { username: string; password: string }[] {
     return [...this.#byUsername.values()]

@@ -1,4 +1,4 @@
-// `/endpoints`: a plain index of what this server offers: endpoints, clients and users.
+// `/endpoints`: a plain index of what this server offers: endpoints, APIs, clients and users.
 import type { FastifyInstance } from 'fastify';
 import type { GrantLabConfig } from '../config/types.ts';
 import { ROUTES } from '../provider/routes.ts';
@@ -19,7 +19,11 @@ export async function endpointsPage(app: FastifyInstance, { config }: { config: 
   const data = {
     issuer: config.issuer,
     discovery,
-    api: config.apis[0],
+    apis: config.apis.map((api) => ({
+      ...api,
+      scopes: Object.entries(api.scopes),
+      format: api.accessTokenFormat === 'jwt' ? 'JWT (RFC 9068)' : 'opaque (introspect it, RFC 7662)',
+    })),
     endpoints: [
       { name: 'OpenID discovery', url: discovery },
       { name: 'OAuth metadata (RFC 8414)', url: `${config.issuer}/.well-known/oauth-authorization-server` },

@@ -7,8 +7,14 @@
 // it refuses gets a 400 with the questionnaire started over, and what was sent is shown only
 // through the templates' escaping output.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { FlowId } from '../flows/catalog.ts';
+import { findFlow, type Flow, type FlowId } from '../flows/catalog.ts';
 import { type DecisionNode, DECISION_TREE, type Outcome, recommendFlow } from '../flows/decision-tree.ts';
+import type { FlowSetup } from '../playground/flow-setup.ts';
+
+export interface RecommenderOptions {
+  /** Whether this configuration can run a flow: the Run button shows only when it can. */
+  setupOf(flow: Flow): Promise<FlowSetup>;
+}
 
 /** The live runner's route: a POST with `flow=<id>` starts a run of that flow. */
 const RUN_ACTION = '/playground/runs';
@@ -87,12 +93,15 @@ function treeView(node: DecisionNode, answers = ''): TreeNodeView {
 
 type RecommenderRequest = FastifyRequest<{ Querystring: Record<string, unknown> }>;
 
-async function showQuestionnaire(request: RecommenderRequest, reply: FastifyReply): Promise<string> {
+async function showQuestionnaire(request: RecommenderRequest, reply: FastifyReply, { setupOf }: RecommenderOptions): Promise<string> {
   const sent = request.query.answers ?? '';
   const outcome: Outcome = typeof sent === 'string'
     ? recommendFlow(sent)
     : { kind: 'invalid', problem: 'Send the answers once, as one string of y and n.' };
-  if (outcome.kind !== 'invalid') return reply.viewAsync('recommender', questionnaireView(outcome));
+  if (outcome.kind !== 'invalid') {
+    const flow = outcome.kind === 'recommendation' && outcome.recommendation.flowId ? findFlow(outcome.recommendation.flowId) : undefined;
+    return reply.viewAsync('recommender', { ...questionnaireView(outcome), setup: flow && await setupOf(flow) });
+  }
 
   const start = recommendFlow('');
   if (start.kind === 'invalid') throw new Error('the empty path must be valid');
@@ -107,9 +116,9 @@ async function showQuestionnaire(request: RecommenderRequest, reply: FastifyRepl
   });
 }
 
-export async function recommenderPages(app: FastifyInstance): Promise<void> {
+export async function recommenderPages(app: FastifyInstance, options: RecommenderOptions): Promise<void> {
   const tree = treeView(DECISION_TREE);
 
-  app.get('/', showQuestionnaire);
+  app.get('/', (request: RecommenderRequest, reply) => showQuestionnaire(request, reply, options));
   app.get('/tree', async (_request, reply) => reply.viewAsync('flow-tree', { tree }));
 }

@@ -1,6 +1,7 @@
-// Binds runs to the browser that started them: a callback carrying a run's state is accepted
+// Binds runs to the browser that started them. A callback carrying a run's state is accepted
 // only from a browser holding that run in its cookie (the client-side half of CSRF defence,
-// alongside the state check itself).
+// alongside the state check itself), and a run's page, buttons and reports answer only that
+// browser: the page shows live tokens, and its URL can leak (history, screenshots, a shared link).
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 const COOKIE = 'grant_lab_runs';

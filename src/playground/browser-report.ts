@@ -3,9 +3,10 @@
 // its shape is checked by schema, and it can only add to its own run's transcript.
 import type { PlaygroundEnvironment } from './client.ts';
 import { inspectTokens } from './client.ts';
+import { explainPkceFailure } from './pkce-check.ts';
 import { carriesTokens, titleFor } from './recording-fetch.ts';
 import { stateChecks } from './runners/front-channel.ts';
-import type { Run, RunStatus, RunTokens, Step } from './transcript.ts';
+import { MAX_STEPS, type Run, type RunStatus, type RunTokens, type Step } from './transcript.ts';
 
 const text = (maxLength: number) => ({ type: 'string', maxLength }) as const;
 const actor = { type: 'string', enum: ['browser', 'client', 'server', 'api'] } as const;
@@ -94,6 +95,8 @@ export async function acceptBrowserReport(run: Run, env: PlaygroundEnvironment, 
   // The page and the diagram parse these URLs; a report with one that does not parse is refused whole.
   const urls = report.steps.flatMap((step) => step.kind === 'http' ? [step.request.url] : step.kind === 'redirect' ? [step.url] : []);
   if (urls.some((url) => !URL.canParse(url))) return { ok: false, error: 'every url must be absolute' };
+  if (run.steps.length + report.steps.length > MAX_STEPS) return { ok: false, error: `a run keeps at most ${MAX_STEPS} steps` };
+  const reportedFrom = run.steps.length;
   for (const reported of report.steps) {
     // The client runs in the browser, so any token in a response it got is in the browser;
     // that is decided here, from the response itself, as is the title.
@@ -117,5 +120,6 @@ export async function acceptBrowserReport(run: Run, env: PlaygroundEnvironment, 
   }
   if (report.status) run.status = report.status;
   if (report.outcome) run.outcome = report.outcome;
+  explainPkceFailure(run, run.steps.slice(reportedFrom));
   return { ok: true, steps: run.steps.length };
 }

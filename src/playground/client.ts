@@ -10,7 +10,8 @@ export interface PlaygroundEnvironment {
   issuer: string;
   /** The demo API's resource indicator. */
   api: string;
-  clientSecret(clientId: string): string | undefined;
+  /** The client's secret as the engine holds it (a client added at runtime included). */
+  clientSecret(clientId: string): Promise<string | undefined>;
 }
 
 const configurations = new WeakMap<Run, client.Configuration>();
@@ -19,9 +20,10 @@ const configurations = new WeakMap<Run, client.Configuration>();
  * Discovery, as any client starts: the issuer is all it is configured with. Done once per run
  * (a client caches the metadata); later steps of the same run reuse it.
  */
-export async function discover(run: Run, env: PlaygroundEnvironment, { secret = env.clientSecret(run.flow.clientId) }: { secret?: string } = {}) {
+export async function discover(run: Run, env: PlaygroundEnvironment, options: { secret?: string } = {}) {
   const cached = configurations.get(run);
   if (cached) return cached;
+  const secret = options.secret ?? await env.clientSecret(run.flow.clientId);
   const fetchAndRecord = recordingFetch(run, 'client');
   const config = await client.discovery(
     new URL(env.issuer),

@@ -8,9 +8,10 @@ import { FAILURES, FLOWS, findFlow, isFailureOf, type Flow } from '../flows/cata
 import { sendErrorPage } from '../pages/error-page.ts';
 import { fromAnotherSite, rememberRun, runsInBrowser } from './browser-binding.ts';
 import type { PlaygroundEnvironment } from './client.ts';
+import type { FlowSetup } from './flow-setup.ts';
 import { acceptBrowserReport, type BrowserReport, browserReportSchema } from './browser-report.ts';
 import { runView } from './run-view.ts';
-import { RunStore } from './runs.ts';
+import type { RunStore } from './runs.ts';
 import { completeAuthorizationCode, startAuthorizationCode } from './runners/authorization-code.ts';
 import { runClientCredentials } from './runners/client-credentials.ts';
 import { completeImplicitFormPost, startImplicitFormPost } from './runners/implicit-form-post.ts';
@@ -20,6 +21,10 @@ import type { Run } from './transcript.ts';
 
 export interface PlaygroundOptions {
   environment: PlaygroundEnvironment;
+  /** Shared with the browser trail (browser-trail.ts), which records into these runs too. */
+  runs: RunStore;
+  /** Whether the configuration can run a flow, and what to add when it cannot. */
+  setupOf(flow: Flow): Promise<FlowSetup>;
   /** The accounts the password flow may sign in as (their passwords are shown anyway). */
   demoAccounts: () => { username: string; password: string }[];
 }
@@ -32,8 +37,7 @@ const runIdParams = {
 
 const OAUTH4WEBAPI = createRequire(import.meta.url).resolve('oauth4webapi');
 
-export async function playground(app: FastifyInstance, { environment: env, demoAccounts }: PlaygroundOptions): Promise<void> {
-  const runs = new RunStore();
+export async function playground(app: FastifyInstance, { environment: env, runs, setupOf, demoAccounts }: PlaygroundOptions): Promise<void> {
   await app.register(formbody, { bodyLimit: 16 * 1024 });
 
   app.addHook('onSend', async (_request, reply) => {
@@ -46,21 +50,36 @@ export async function playground(app: FastifyInstance, { environment: env, demoA
     }
   });
 
+  /**
+   * A run's page and buttons answer only the browser that started it (it holds the run in its
+   * cookie): the page shows live tokens. Any other browser gets the page an unknown id gets, so
+   * a leaked URL tells no one whether the run exists.
+   */
+  const runOfThisBrowser = (request: FastifyRequest<{ Params: { id: string } }>): Run | undefined =>
+    (runsInBrowser(request).includes(request.params.id) ? runs.get(request.params.id) : undefined);
   const runOrNotFound = async (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply): Promise<Run | undefined> => {
-    const run = runs.get(request.params.id);
-    if (!run) await sendErrorPage(reply, 404, 'No such run', 'This run does not exist or has expired (runs are kept for an hour). Start a new one.');
+    const run = runOfThisBrowser(request);
+    if (!run) {
+      await sendErrorPage(reply, 404, 'No such run in this browser',
+        'This browser started no run with this address, or the run has expired (runs are kept for an hour, and a browser keeps its last ten). Runs show live tokens, so each one opens only in the browser that started it. Start a new one.');
+    }
     return run;
   };
 
   app.get<{ Params: { flowId: string } }>('/flows/:flowId', async (request, reply) => {
     const flow = findFlow(request.params.flowId);
     if (!flow) return sendErrorPage(reply, 404, 'No such flow', 'Grant Lab has no flow by that name.');
-    return reply.viewAsync('flow', { flow, failures: flow.failures.map((id) => ({ id, ...FAILURES[id] })), users: demoAccounts(), flows: FLOWS });
+    return reply.viewAsync('flow', { flow, setup: await setupOf(flow), failures: flow.failures.map((id) => ({ id, ...FAILURES[id] })), users: demoAccounts(), flows: FLOWS });
   });
 
   app.post<{ Body: Record<string, unknown> | undefined }>('/playground/runs', async (request, reply) => {
     const flow = findFlow(String(request.body?.flow ?? ''));
     if (!flow) return sendErrorPage(reply, 400, 'Unknown flow', 'Choose a flow to run from the list.');
+    const setup = await setupOf(flow);
+    if (!setup.ready) {
+      return sendErrorPage(reply, 409, 'This flow cannot run here yet',
+        `This server's configuration lacks what the run needs: ${setup.problems.join(' ').replaceAll('`', '')} Its page, /flows/${flow.id}, shows what to add.`);
+    }
     const failure = String(request.body?.failure ?? '');
     const run = runs.create(flow, isFailureOf(flow, failure) ? failure : undefined);
     rememberRun(request, reply, run.id);
@@ -145,12 +164,17 @@ export async function playground(app: FastifyInstance, { environment: env, demoA
     schema: { params: runIdParams, body: browserReportSchema },
     bodyLimit: 512 * 1024,
   }, async (request, reply) => {
-    const run = await runOrNotFound(request, reply);
-    if (!run) return reply;
-    if (run.flow.runsIn !== 'browser' || !runsInBrowser(request).includes(run.id)) {
+    // Checked before anything else: the answer must not tell another browser whether the run exists.
+    const run = runOfThisBrowser(request);
+    if (!run || run.flow.runsIn !== 'browser') {
       return reply.code(403).send({ error: 'forbidden', error_description: 'this browser did not start this run' });
     }
     const result = await acceptBrowserReport(run, env, request.body);
+    // The app sends the browser to the server next: the trail is to follow it there.
+    for (const step of result.ok ? request.body.steps : []) {
+      const state = step.kind === 'redirect' && step.to === 'server' ? new URL(step.url).searchParams.get('state') : null;
+      if (state) runs.follow(run, { state });
+    }
     return reply.code(result.ok ? 200 : 400).send(result);
   });
 

@@ -17,16 +17,25 @@ function prettyBody(body: string, contentType: string | undefined): string {
   return body;
 }
 
-export function rawRequestText(request: RawRequest): string {
-  const url = new URL(request.url);
-  const headers = [['host', url.host], ...request.headers].map(([name, value]) => `${name}: ${value}`);
-  return `${request.method} ${url.pathname}${url.search} HTTP/1.1\n${headers.join('\n')}${request.body !== undefined ? `\n\n${request.body}` : ''}`;
+/** An HTTP message as it went over the wire, its start line and headers apart from its body. */
+export interface RawMessage {
+  head: string;
+  body?: string;
 }
 
-export function rawResponseText(response: RawResponse): string {
+export function rawRequest(request: RawRequest): RawMessage {
+  const url = new URL(request.url);
+  const headers = [['host', url.host], ...request.headers].map(([name, value]) => `${name}: ${value}`);
+  return { head: `${request.method} ${url.pathname}${url.search} HTTP/1.1\n${headers.join('\n')}`, body: request.body };
+}
+
+export function rawResponse(response: RawResponse): RawMessage {
   const contentType = response.headers.find(([name]) => name === 'content-type')?.[1];
-  const headers = response.headers.map(([name, value]) => `${name}: ${value}`).join('\n');
-  return `HTTP/1.1 ${response.status} ${response.statusText}\n${headers}\n\n${prettyBody(response.body, contentType)}`;
+  const headers = response.headers.map(([name, value]) => `${name}: ${value}`);
+  return {
+    head: [`HTTP/1.1 ${response.status} ${response.statusText}`, ...headers].join('\n'),
+    body: response.body ? prettyBody(response.body, contentType) : undefined,
+  };
 }
 
 const TIME_CLAIMS = new Set(['exp', 'iat', 'nbf', 'auth_time']);
@@ -39,12 +48,16 @@ export function annotatedPayload(payload: Record<string, unknown>): string {
 
 const CHANNEL: Record<Step['kind'], string> = {
   redirect: 'front channel, through the browser',
+  visit: 'front channel, your browser\'s own request',
   http: 'back channel, direct HTTP',
   note: '',
   checks: '',
   jwt: '',
   error: '',
 };
+
+const STATUS_TEXT: Record<number, string> = { 200: 'OK', 302: 'Found', 303: 'See Other', 400: 'Bad Request', 403: 'Forbidden', 429: 'Too Many Requests' };
+const statusLine = (status: number) => `${status} ${STATUS_TEXT[status] ?? ''}`.trim();
 
 export function runView(run: Run) {
   const actorLabels: Record<Actor, string> = {
@@ -61,10 +74,22 @@ export function runView(run: Run) {
           route: `${actorLabels[step.from]} → ${actorLabels[step.to]}`,
           status: step.response.status,
           failed: step.response.status >= 400,
-          request: rawRequestText(step.request),
-          response: rawResponseText(step.response),
+          request: rawRequest(step.request),
+          response: rawResponse(step.response),
           curl: curlCommand(step.request),
           tokensInBrowser: step.tokensInBrowser,
+        };
+      case 'visit':
+        return {
+          ...base,
+          route: `${actorLabels.browser} → ${actorLabels.server}`,
+          method: step.method,
+          url: step.url,
+          fields: step.fields,
+          status: statusLine(step.status),
+          failed: step.status >= 400,
+          location: step.location,
+          shows: step.shows,
         };
       case 'checks':
         return { ...base, route: actorLabels[step.actor], checks: step.checks, failed: step.checks.some((check) => !check.passed) };
@@ -90,6 +115,8 @@ export function runView(run: Run) {
     failureTitle: run.failure ? FAILURES[run.failure].title : undefined,
     client: clientLabel(run),
     diagram: sequenceDiagram(run),
+    frontChannel: run.steps.some((step) => step.kind === 'redirect' || step.kind === 'visit'),
+    tokenReachedBrowser: run.steps.some((step) => (step.kind === 'redirect' && step.exposesToken) || (step.kind === 'http' && step.tokensInBrowser)),
     steps,
     actions,
     tokens: Object.entries(run.tokens).filter(([, value]) => value),

@@ -9,10 +9,16 @@ const RUN_TTL_MS = 60 * 60 * 1000;
 // Beyond this many live runs the oldest is dropped: a page someone left open loses its
 // transcript, nothing else does.
 const MAX_RUNS = 500;
+// A run sends the browser away a few times (authorization, logout), each leading through a
+// few interactions: far fewer keys than this.
+const MAX_FOLLOWED_PER_RUN = 32;
 
 export class RunStore {
   readonly #runs = new Map<string, Run>();
   readonly #byState = new Map<string, string>();
+  /** The browser trail's keys (a state, an interaction uid) → run id; see follow(). */
+  readonly #followed = new Map<string, string>();
+  readonly #followedBy = new Map<string, string[]>();
   readonly #now: () => number;
 
   constructor(now: () => number = Date.now) {
@@ -47,6 +53,27 @@ export class RunStore {
   /** Remembers which run sent the browser away with this state. */
   awaitState(run: Run, state: string): void {
     this.#byState.set(state, run.id);
+    this.follow(run, { state });
+  }
+
+  /**
+   * Lets the browser trail find this run by a state it sent the browser away with, or by an
+   * interaction the browser was sent to on the way. The first run to claim a key keeps it.
+   */
+  follow(run: Run, key: TrailKey): void {
+    const name = trailKey(key);
+    if (this.#followed.has(name)) return;
+    const keys = this.#followedBy.get(run.id) ?? [];
+    if (keys.length >= MAX_FOLLOWED_PER_RUN) return;
+    keys.push(name);
+    this.#followedBy.set(run.id, keys);
+    this.#followed.set(name, run.id);
+  }
+
+  /** The run following this key, unlike takeByState as often as asked. */
+  followed(key: TrailKey): Run | undefined {
+    const id = this.#followed.get(trailKey(key));
+    return id === undefined ? undefined : this.get(id);
   }
 
   /** The run waiting for this state; each state is answered once. */
@@ -69,5 +96,10 @@ export class RunStore {
     const run = this.#runs.get(id);
     this.#runs.delete(id);
     if (run?.pending) this.#byState.delete(run.pending.state);
+    for (const key of this.#followedBy.get(id) ?? []) this.#followed.delete(key);
+    this.#followedBy.delete(id);
   }
 }
+
+export type TrailKey = { state: string } | { interaction: string };
+const trailKey = (key: TrailKey) => ('state' in key ? `state:${key.state}` : `interaction:${key.interaction}`);

@@ -33,11 +33,26 @@ export type Step =
     kind: 'redirect'; title: string; from: Actor; to: Actor; method: 'GET' | 'POST';
     url: string; params: [string, string][]; exposesToken: boolean;
   }
+  /**
+   * The browser's own request to the authorization server (the authorization request arriving,
+   * the sign-in and consent pages and their forms, the resumed request, the logout
+   * confirmation), as the server answered it. Form fields that are secrets are redacted.
+   */
+  | {
+    kind: 'visit'; title: string; method: string; url: string; fields: [string, string][];
+    status: number; location?: string; shows?: string;
+  }
   /** A back-channel HTTP exchange, recorded raw. */
   | { kind: 'http'; title: string; from: Actor; to: Actor; request: RawRequest; response: RawResponse; tokensInBrowser: boolean }
   | { kind: 'checks'; title: string; actor: Actor; checks: Check[] }
   | { kind: 'jwt'; title: string; actor: Actor; token: string; header: Record<string, unknown>; payload: Record<string, unknown>; checks: Check[] }
   | { kind: 'error'; title: string; actor: Actor; message: string };
+
+/**
+ * A run's transcript stops growing here: far beyond a run and every action after it, and a
+ * bound on what one browser can make the server keep by reloading a page or replaying reports.
+ */
+export const MAX_STEPS = 400;
 
 export type RunStatus = 'waiting-for-browser' | 'succeeded' | 'failed';
 

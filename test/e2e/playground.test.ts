@@ -67,6 +67,21 @@ describe('the runner', () => {
     expect((await report(JSON.stringify({ steps: [step], status: 'hacked' }))).status).toBe(400);
   });
 
+  it('stops an in-browser run\'s transcript growing at 400 steps, however often its browser reports', async () => {
+    const { cookie, runId } = await startRun('authorization-code-pkce');
+    const steps = Array.from({ length: 40 }, (_, index) => ({ kind: 'note', title: `note ${index}`, actor: 'client', lines: [] }));
+    const statuses = [];
+    for (let report = 0; report < 11; report += 1) {
+      const response = await fetch(`${server.issuer}/playground/runs/${runId}/report`, {
+        method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ steps }),
+      });
+      statuses.push(response.status);
+    }
+    expect(statuses).toEqual([...Array(10).fill(200), 400]);
+    const page = await (await fetch(`${server.issuer}/playground/runs/${runId}`, { headers: { cookie } })).text();
+    expect(page).toContain('data-steps="400"');
+  });
+
   it('refuses a run started from another site', async () => {
     const response = await fetch(`${server.issuer}/playground/runs`, {
       method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'cross-site' },

@@ -1,6 +1,9 @@
 // Driving the playground in a real browser the way a person does: choose a flow, pick what
-// goes wrong, press Run, sign in and consent when asked, and wait for the run's result.
+// goes wrong, press Run, sign in and consent when asked, and wait for the run's result; and
+// over plain HTTP, for the end-to-end suites.
 import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+import type { CookieJar } from './cookie-jar.ts';
 
 export interface RunResult {
   status: string;
@@ -43,4 +46,54 @@ export async function runAction(page: Page, label: string): Promise<void> {
   // The page reloads with more steps once the action is done. (No waitForFunction: it evaluates
   // strings, which the page's CSP rightly forbids.)
   await page.waitForSelector(`#run:not([data-steps="${before}"])`, { timeout: 20_000, state: 'attached' });
+}
+
+/** A run started over HTTP as the flow page's form starts it, its cookie kept in `jar`. */
+export async function startRunOverHttp(issuer: string, jar: CookieJar, flow: string, failure = ''): Promise<{ runId: string; next: URL }> {
+  const url = new URL('/playground/runs', issuer);
+  const response = await fetch(url, {
+    method: 'POST', redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...cookieHeader(jar, url) },
+    body: new URLSearchParams({ flow, failure }),
+  });
+  if (response.status !== 303) throw new Error(`starting ${flow} answered ${response.status}: ${await response.text()}`);
+  jar.store(response, url);
+  const runId = /grant_lab_runs=([A-Za-z0-9_-]{22})/.exec(response.headers.getSetCookie().join(';'))![1]!;
+  return { runId, next: new URL(response.headers.get('location')!, issuer) };
+}
+
+export function cookieHeader(jar: CookieJar, url: URL): Record<string, string> {
+  const cookie = jar.headerFor(url);
+  return cookie ? { cookie } : {};
+}
+
+/** The titles of a run page's steps, in order, as a person reads them. */
+export function stepTitles(html: string): string[] {
+  return [...html.matchAll(/<li class="step [^"]*" id="step-\d+">\s*<header>\s*<span class="step-number">\d+<\/span>\s*<h3>([^<]*)<\/h3>/g)]
+    .map((match) => unescapeHtml(match[1]!));
+}
+
+export const unescapeHtml = (html: string) => html
+  .replaceAll('&#39;', "'").replaceAll('&quot;', '"').replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
+
+/** The run's outcome line, as text. */
+export const runStatus = (html: string) => unescapeHtml(/<p id="run-status"[^>]*>([\s\S]*?)<\/p>/.exec(html)![1]!.replace(/<[^>]+>/g, ''))
+  .replace(/\s+/g, ' ').trim();
+
+/** What a run's transcript shows between the redirect to /authorize and the return to the client. */
+export const SIGN_IN_AND_CONSENT = [
+  'The authorization request reaches the server',
+  'The sign-in page',
+  'The browser posts the sign-in form (password redacted)',
+  'The browser resumes the authorization request',
+  'The consent page',
+  'The browser posts the consent decision',
+  'The browser resumes the authorization request',
+];
+
+/** `expected` appear in `titles` one after the other, nothing between them. */
+export function expectInOrder(titles: string[], expected: string[]): void {
+  const start = titles.indexOf(expected[0]!);
+  expect(start, titles.join('\n')).toBeGreaterThanOrEqual(0);
+  expect(titles.slice(start, start + expected.length)).toEqual(expected);
 }

@@ -1,10 +1,11 @@
-// The runner's pure pieces: JWT checks, curl commands, the sequence diagram.
+// The runner's pure pieces: JWT checks, curl commands, the sequence diagram, scraped page text.
 import { generateKeyPair, exportJWK, SignJWT, type JWK } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findFlow } from '../../src/flows/catalog.ts';
 import { curlCommand, shellQuote } from '../../src/playground/curl.ts';
 import { halfHash, inspectJwt } from '../../src/playground/jwt-checks.ts';
-import { sequenceDiagram } from '../../src/playground/sequence-diagram.ts';
+import { elementText } from '../../src/playground/runners/front-channel.ts';
+import { sequenceDiagram, wrap } from '../../src/playground/sequence-diagram.ts';
 import type { Run } from '../../src/playground/transcript.ts';
 
 const issuer = 'http://localhost:3000';
@@ -97,5 +98,64 @@ describe('sequence diagram', () => {
     expect(svg).not.toContain('<script>');
     expect(svg).toContain('&lt;script&gt;');
     expect(svg.match(/href="#step-\d+"/g)?.length).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe('sequence diagram labels', () => {
+  const run = (steps: Run['steps']): Run => ({ id: 'r', flow: findFlow('authorization-code')!, createdAt: 0, status: 'succeeded', tokens: {}, steps });
+  const discovery: Run['steps'][number] = {
+    kind: 'http', title: 'Discovery: the client learns the endpoints', from: 'client', to: 'server',
+    request: { method: 'GET', url: `${issuer}/.well-known/openid-configuration`, headers: [] },
+    response: { status: 200, statusText: 'OK', headers: [], body: '{}' }, tokensInBrowser: false,
+  };
+
+  it('wraps a long label over lines of the room it has, losing no word', () => {
+    const text = '12. The client checks the authorization response: 3/3 ✓';
+    const lines = wrap(text, 26);
+    expect(lines.length).toBeGreaterThan(1);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(26);
+    expect(lines.join(' ')).toBe(text);
+    expect(wrap('1. GET /.well-known/openid-configuration', 28)).toEqual(['1. GET /.well-known', '/openid-configuration']);
+  });
+
+  it('shows the whole path of a request, not the start of it', () => {
+    const svg = sequenceDiagram(run([discovery]));
+    const labels = [...svg.matchAll(/class="label">([^<]*)</g)].map((match) => match[1]).join(' ');
+    expect(labels).toContain('/openid-configuration');
+    expect(labels).not.toContain('…');
+  });
+
+  it('names each step\'s link for a screen reader, and titles it for a pointer', () => {
+    const svg = sequenceDiagram(run([
+      discovery,
+      { kind: 'checks', title: 'The client checks the authorization response', actor: 'client', checks: [{ name: 'State', passed: false, detail: 'x' }] },
+      { kind: 'visit', title: 'The sign-in page', method: 'GET', url: '/interaction/AbCdEfGhIjKlMnOpQrStU', fields: [], status: 200, shows: 'the sign-in page' },
+    ]));
+    const links = [...svg.matchAll(/<a href="#step-(\d+)" aria-label="([^"]+)"><title>([^<]+)<\/title>/g)];
+    expect(links.map((link) => [link[1], link[2]])).toEqual([
+      ['1', 'Step 1: Discovery: the client learns the endpoints, 200'],
+      ['2', 'Step 2: The client checks the authorization response, 0 of 1 checks passed'],
+      ['3', 'Step 3: The sign-in page, 200'],
+    ]);
+    expect(links.every((link) => link[2] === link[3])).toBe(true);
+    // An img's children are hidden from assistive technology: the links must not be inside one.
+    expect(svg).not.toContain('role="img"');
+  });
+
+  it('draws the browser\'s arrival at the end of a redirect once, and shortens interaction ids only', () => {
+    const svg = sequenceDiagram(run([
+      { kind: 'redirect', title: 'to the server', from: 'client', to: 'server', method: 'GET', url: `${issuer}/authorize?x=1`, params: [], exposesToken: false },
+      { kind: 'visit', title: 'arrives', method: 'GET', url: '/authorize?x=1', fields: [], status: 303, location: '/interaction/AbCdEfGhIjKlMnOpQrStU' },
+    ]));
+    expect(svg.match(/GET \/authorize/g)).toHaveLength(1);
+    expect(svg).toContain('2. 303 → /interaction/…');
+  });
+});
+
+describe('text scraped from an error page', () => {
+  it('is unescaped once, as the page showed it', () => {
+    const page = '<dd id="error-description">redirect_uri did not match any of the client&#39;s registered redirect_uris &amp; &lt;more&gt; &#x27;x&#x27;</dd>';
+    expect(elementText(page, 'error-description')).toBe("redirect_uri did not match any of the client's registered redirect_uris & <more> 'x'");
+    expect(elementText(page, 'error-code')).toBeUndefined();
   });
 });

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import * as client from 'openid-client';
 import { callApi, discover, fail, inspectTokens, type PlaygroundEnvironment } from '../client.ts';
+import { explainPkceFailure } from '../pkce-check.ts';
 import type { Run } from '../transcript.ts';
 import { callApiAndConclude, lifetimeParameters } from './expiry.ts';
 import { probeUnregisteredRedirect, recordAuthorizationRequest, recordCallback, stateChecks } from './front-channel.ts';
@@ -77,6 +78,7 @@ export async function completeAuthorizationCode(run: Run, env: PlaygroundEnviron
     tokens = await exchange();
   } catch (error) {
     fail(run, 'client', 'The code exchange failed', error);
+    explainPkceFailure(run, run.steps);
     return;
   }
   run.steps.push({

@@ -77,9 +77,25 @@ export async function probeUnregisteredRedirect(run: Run, url: URL): Promise<voi
     title: 'The authorization request, as your browser would send it',
   })(url, { headers: { accept: 'text/html' } });
   const html = await response.text();
-  const code = /id="error-code">([^<]+)</.exec(html)?.[1] ?? `HTTP ${response.status}`;
-  const description = /id="error-description">([^<]+)</.exec(html)?.[1] ?? '';
+  const code = elementText(html, 'error-code') ?? `HTTP ${response.status}`;
+  const description = elementText(html, 'error-description') ?? '';
   fail(run, 'server', 'The authorization server refused to redirect', new Error(
     `${code}: ${description} (HTTP ${response.status}, no Location header: the browser stays on the server's error page)`,
   ));
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/**
+ * The text of the element with this id on one of Grant Lab's own pages: the markup is escaped
+ * there, so the text is unescaped here, or the run page (which escapes again) would show
+ * `client&#39;s` for `client's`.
+ */
+export function elementText(html: string, id: string): string | undefined {
+  const escaped = new RegExp(`id="${id}">([^<]*)<`).exec(html)?.[1];
+  return escaped?.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, name: string) => {
+    if (name[0] !== '#') return ENTITIES[name.toLowerCase()] ?? entity;
+    const codePoint = name[1] === 'x' || name[1] === 'X' ? Number.parseInt(name.slice(2), 16) : Number(name.slice(1));
+    return codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : entity;
+  });
 }

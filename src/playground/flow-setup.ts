@@ -1,0 +1,132 @@
+// Whether this server's configuration can run a flow. A run plays the contract's client for its
+// flow (config/default.yaml), comes back to that client's playground redirect URIs, asks for the
+// flow's scopes and calls the demo API; a configuration made for something else may lack any of
+// these. Rather than run such a flow with some other client that merely looks the right kind
+// (whose redirect URIs, scopes and authentication the run cannot know, and whose secret the run
+// page would show), the flow page says what is missing and gives the registration to add.
+// Clients are looked up in the engine, so one added at runtime (addClient) counts.
+import { readFileSync } from 'node:fs';
+import { Document, isMap, isSeq, parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
+import { DEFAULT_CONFIG_PATH } from '../config/file.ts';
+import { expandIssuer } from '../config/index.ts';
+import type { ApiDefinition, ClientDefinition } from '../config/types.ts';
+import type { Flow } from '../flows/catalog.ts';
+
+export interface SetupLookup {
+  issuer: string;
+  /** A client's registration as the engine holds it (defaults applied), if it has one. */
+  client(clientId: string): Promise<Record<string, unknown> | undefined>;
+  api(identifier: string): ApiDefinition | undefined;
+  hasUsers(): boolean;
+  hasDemoAccount(): boolean;
+  /** Where the configuration came from, for the instructions. */
+  source: string;
+}
+
+export interface Snippet {
+  /** The top-level list the entry goes under. */
+  under: 'clients' | 'apis' | 'users';
+  yaml: string;
+}
+
+export interface FlowSetup {
+  ready: boolean;
+  /** Each thing the configuration lacks, in plain words. */
+  problems: string[];
+  /** What to add to the configuration file, copied from the contract's own. */
+  snippets: Snippet[];
+  source: string;
+}
+
+const contract = parseDocument(readFileSync(DEFAULT_CONFIG_PATH, 'utf8'));
+
+function contractEntry(under: Snippet['under'], matches: (entry: YAMLMap) => boolean): YAMLMap {
+  const list = contract.get(under);
+  const entry = isSeq(list) ? (list as YAMLSeq).items.find((item) => isMap(item) && matches(item)) : undefined;
+  if (!isMap(entry)) throw new Error(`config/default.yaml has no ${under} entry the playground needs`);
+  return entry;
+}
+
+function snippet(under: Snippet['under'], entry: YAMLMap): Snippet {
+  const copy = entry.clone() as YAMLMap;
+  copy.spaceBefore = false;
+  const document = new Document({ [under]: [] });
+  (document.get(under) as YAMLSeq).items.push(copy);
+  return { under, yaml: document.toString({ flowCollectionPadding: false }) };
+}
+
+const DEMO_API = contractEntry('apis', (api) => api.get('identifier') === '{issuer}/api');
+const DEMO_USER = contractEntry('users', (user) => user.get('demo') === true);
+
+const words = (value: unknown) => (typeof value === 'string' ? value.split(' ').filter(Boolean) : undefined);
+const list = (value: unknown, fallback: string[]) => (Array.isArray(value) ? value.map(String) : fallback);
+const missingFrom = (needed: string[], have: string[]) => needed.filter((item) => !have.includes(item));
+const names = (items: string[]) => items.map((item) => `\`${item}\``).join(', ');
+
+/** What the engine's registration lacks of the contract's, for what a run does with it. */
+function clientProblems(flow: Flow, needed: ClientDefinition, have: Record<string, unknown>, issuer: string): string[] {
+  const id = `\`${flow.clientId}\``;
+  const problems: string[] = [];
+  if (needed.client_secret && !have.client_secret) problems.push(`${id} has no client_secret: the run authenticates with one.`);
+  // RFC 7591 §2 defaults, as the engine applies them.
+  const method = String(needed.token_endpoint_auth_method ?? 'client_secret_basic');
+  if (have.token_endpoint_auth_method !== method) {
+    problems.push(`${id} authenticates with ${String(have.token_endpoint_auth_method)} at the token endpoint; the run uses ${method}.`);
+  }
+  const grants = missingFrom(list(needed.grant_types, ['authorization_code']), list(have.grant_types, []));
+  if (grants.length) problems.push(`${id} is not allowed the grant type ${names(grants)}, which the run uses.`);
+  const responses = missingFrom(list(needed.response_types, ['code']), list(have.response_types, []));
+  if (responses.length) problems.push(`${id} is not allowed the response type ${names(responses)}, which the run asks for.`);
+  if (Array.isArray(needed.response_modes) && Array.isArray(have.response_modes)) {
+    const modes = missingFrom(list(needed.response_modes, []), list(have.response_modes, []));
+    if (modes.length) problems.push(`${id} is not allowed the response mode ${names(modes)}, which the run asks for.`);
+  }
+  // The playground's own redirect URIs: the browser comes back to Grant Lab's playground there.
+  const playground = (uris: unknown) => list(uris, []).filter((uri) => uri.startsWith(`${issuer}/playground/`));
+  const redirects = missingFrom(playground(needed.redirect_uris), list(have.redirect_uris, []));
+  if (redirects.length) problems.push(`${id} does not have the redirect URI ${names(redirects)}, where the run's browser comes back.`);
+  const logouts = missingFrom(playground(needed.post_logout_redirect_uris), list(have.post_logout_redirect_uris, []));
+  if (logouts.length) problems.push(`${id} does not have the post-logout redirect URI ${names(logouts)}, where the run's Sign out comes back.`);
+  // The engine keeps OpenID scopes in `scope` and API scopes in `api_scopes`; absent means any.
+  const apiScopes = new Set(Object.keys(DEMO_API.toJSON().scopes as Record<string, string>));
+  const allows = (scope: string) => {
+    const granted = words(apiScopes.has(scope) ? have.api_scopes : have.scope);
+    return granted === undefined || granted.includes(scope);
+  };
+  const scopes = (words(flow.scope) ?? []).filter((scope) => !allows(scope));
+  if (scopes.length) problems.push(`${id} may not ask for the scope ${names(scopes)}, which the run asks for.`);
+  return problems;
+}
+
+export async function flowSetup(flow: Flow, lookup: SetupLookup): Promise<FlowSetup> {
+  const { issuer } = lookup;
+  const entry = contractEntry('clients', (client) => client.get('client_id') === flow.clientId);
+  const needed = expandIssuer(entry.toJSON() as ClientDefinition, issuer);
+  const problems: string[] = [];
+  const snippets: Snippet[] = [];
+
+  const have = await lookup.client(flow.clientId).catch(() => undefined);
+  const clientIssues = have ? clientProblems(flow, needed, have, issuer) : [`The configuration has no client \`${flow.clientId}\`, the client this run plays.`];
+  problems.push(...clientIssues);
+  if (clientIssues.length) snippets.push(snippet('clients', entry));
+
+  const api = expandIssuer(DEMO_API.toJSON() as ApiDefinition, issuer);
+  const apiScopes = (words(flow.scope) ?? []).filter((scope) => Object.hasOwn(api.scopes, scope));
+  if (apiScopes.length) {
+    const configured = lookup.api(api.identifier);
+    const undefinedScopes = configured ? apiScopes.filter((scope) => !Object.hasOwn(configured.scopes, scope)) : [];
+    if (!configured) problems.push(`The configuration has no API \`${api.identifier}\` (the demo API), which the run calls.`);
+    else if (undefinedScopes.length) problems.push(`The demo API \`${api.identifier}\` does not define the scope ${names(undefinedScopes)}, which the run asks for.`);
+    if (!configured || undefinedScopes.length) snippets.push(snippet('apis', DEMO_API));
+  }
+
+  const grants = list(needed.grant_types, ['authorization_code']);
+  if (grants.includes('password') && !lookup.hasDemoAccount()) {
+    problems.push('The configuration has no demo user (`demo: true`): the run signs in with a password it may show.');
+    snippets.push(snippet('users', DEMO_USER));
+  } else if (list(needed.redirect_uris, []).length && !lookup.hasUsers()) {
+    problems.push('The configuration has no user to sign in as.');
+    snippets.push(snippet('users', DEMO_USER));
+  }
+  return { ready: problems.length === 0, problems, snippets, source: lookup.source };
+}
