@@ -6,7 +6,7 @@
 // interaction the server sent the browser to next. Nothing secret is kept: passwords and CSRF
 // tokens are redacted, and no cookie is read.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { INTERACTION_PATH, ROUTES } from '../provider/configuration.ts';
+import { INTERACTION_PATH, ROUTES } from '../provider/routes.ts';
 import type { RunStore, TrailKey } from './runs.ts';
 import { MAX_STEPS, type Run, type Step } from './transcript.ts';
 
