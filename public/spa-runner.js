@@ -127,7 +127,8 @@ async function finish() {
   const exchange = async () => {
     const response = await oauth.authorizationCodeGrantRequest(as, client, clientAuth, callbackParameters, redirectUri, codeVerifier, options({
       // RFC 8707 §2.2: name the API again to get an access token for it.
-      additionalParameters: { resource: api, ...(context.failure === 'expired-token' ? { expires_in: EXPIRED_LIFETIME } : {}) },
+      // The API was named once, at the authorization request: the token is for it (and UserInfo).
+      additionalParameters: { ...(context.failure === 'expired-token' ? { expires_in: EXPIRED_LIFETIME } : {}) },
     }));
     return oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: nonce, requireIdToken: true });
   };
@@ -184,19 +185,15 @@ async function act(run, action) {
         break;
       }
       case 'userinfo': {
-        note('A token for UserInfo', [], 'The access token is for the demo API; the app refreshes without naming an API to get one for UserInfo.');
-        const refreshed = await oauth.processRefreshTokenResponse(as, client,
-          await oauth.refreshTokenGrantRequest(as, client, clientAuth, tokens.refreshToken, options()));
-        keep({ refreshToken: refreshed.refresh_token ?? tokens.refreshToken });
+        note('The same access token, at UserInfo', [], 'Its aud names UserInfo beside the demo API: the token request named no resource, and the authorization asked for openid.');
         const claims = await oauth.processUserInfoResponse(as, client, subject,
-          await oauth.userInfoRequest(as, client, refreshed.access_token, options()));
+          await oauth.userInfoRequest(as, client, tokens.accessToken, options()));
         note('UserInfo claims', [], `The server released: ${Object.keys(claims).join(', ')}.`);
-        await report(run.id, { tokens: { ...tokens, refreshToken: refreshed.refresh_token ?? tokens.refreshToken } });
         break;
       }
       case 'refresh': {
         const refreshed = await oauth.processRefreshTokenResponse(as, client,
-          await oauth.refreshTokenGrantRequest(as, client, clientAuth, tokens.refreshToken, options({ additionalParameters: { resource: api } })));
+          await oauth.refreshTokenGrantRequest(as, client, clientAuth, tokens.refreshToken, options()));
         const next = { accessToken: refreshed.access_token, refreshToken: refreshed.refresh_token ?? tokens.refreshToken, idToken: refreshed.id_token ?? tokens.idToken };
         note('The refresh token was rotated', [['spent', tokens.refreshToken], ['new', next.refreshToken]],
           'A public client gets a new refresh token on every use; presenting the spent one again would revoke the whole grant.');

@@ -4,7 +4,7 @@ import type { JSONWebKeySet } from 'jose';
 import * as client from 'openid-client';
 import { inspectJwt } from './jwt-checks.ts';
 import { recordingFetch } from './recording-fetch.ts';
-import type { Actor, Run } from './transcript.ts';
+import type { Actor, Run, Step } from './transcript.ts';
 
 export interface PlaygroundEnvironment {
   issuer: string;
@@ -117,6 +117,8 @@ export async function inspectTokens(
     });
     run.steps.push({ kind: 'jwt', title: 'Access token (RFC 9068 JWT), decoded and verified', actor: from, token: tokens.access_token, ...inspected });
     allPassed &&= inspected.checks.every((check) => check.passed);
+    const audience = audienceNote(inspected.payload, env);
+    if (audience) run.steps.push({ ...audience, actor: from });
   } else if (tokens.access_token) {
     run.steps.push({
       kind: 'note', title: 'Opaque access token', actor: from, lines: [],
@@ -124,6 +126,27 @@ export async function inspectTokens(
     });
   }
   return allPassed;
+}
+
+/**
+ * Which API a user's access token is for, and why: the rule generic clients rely on (named
+ * once, at the authorization request; see src/provider/token-audience.ts).
+ */
+export function audienceNote(payload: Record<string, unknown>, env: PlaygroundEnvironment): Omit<Extract<Step, { kind: 'note' }>, 'actor'> | undefined {
+  if (payload.sub === payload.client_id) return undefined;
+  const audiences = [payload.aud ?? []].flat().map(String);
+  const userinfo = `${env.issuer}/userinfo`;
+  const lines: [string, string][] = [['aud', audiences.join(', ')], ['scope', String(payload.scope ?? '')]];
+  if (audiences.includes(userinfo)) {
+    return {
+      kind: 'note', title: 'Which API this token is for: the demo API, and UserInfo', lines,
+      text: `The token request named no resource, so Grant Lab issued a token for the API the authorization named, and, since it asked for openid, for UserInfo too: one token calls both, and every refresh with the refresh token alone returns another like it. A request naming resource=${env.api} would get a token for the API alone (RFC 8707 §2.2).`,
+    };
+  }
+  return {
+    kind: 'note', title: 'Which API this token is for: the demo API alone', lines,
+    text: 'The token request named its resource (RFC 8707 §2.2), or the authorization did not ask for openid: UserInfo would refuse this token, and the ID token carries the user\'s claims.',
+  };
 }
 
 export async function callApi(run: Run, env: PlaygroundEnvironment, path: string, token: string, from: Actor = 'client'): Promise<Response> {

@@ -69,9 +69,12 @@ describe.skipIf(browserMissing)('the live runner in Chromium', () => {
 
   it('lets a web-app run use, refresh, introspect and revoke its tokens, then sign out', async () => {
     await runFlow(page, server.issuer, 'authorization-code');
+    // The code exchange named no resource: the run says the token is for the API and UserInfo.
+    await page.getByRole('heading', { name: 'Which API this token is for: the demo API, and UserInfo' }).waitFor();
     await runAction(page, 'Call the demo API');
     await page.getByRole('heading', { name: 'The demo API answered 200' }).waitFor();
     await runAction(page, 'Fetch userinfo');
+    await page.getByRole('heading', { name: 'The same access token, at UserInfo' }).waitFor();
     await page.getByRole('heading', { name: 'UserInfo claims' }).waitFor();
     await runAction(page, 'Refresh the tokens');
     await page.getByRole('heading', { name: /The refresh token was (kept|rotated)/ }).waitFor();
@@ -89,6 +92,9 @@ describe.skipIf(browserMissing)('the live runner in Chromium', () => {
 
   it('lets the in-browser client rotate its refresh token, revoke it and sign out', async () => {
     await runFlow(page, server.issuer, 'authorization-code-pkce');
+    await page.getByRole('heading', { name: 'Which API this token is for: the demo API, and UserInfo' }).waitFor();
+    await runAction(page, 'Fetch userinfo');
+    await page.getByRole('heading', { name: 'UserInfo claims' }).waitFor();
     await runAction(page, 'Refresh the tokens');
     await page.getByRole('heading', { name: 'The refresh token was rotated' }).waitFor();
     await runAction(page, 'Introspect');

@@ -68,8 +68,8 @@ export async function completeAuthorizationCode(run: Run, env: PlaygroundEnviron
     expectedState: pending.state,
     expectedNonce: pending.nonce,
   }, {
-    // RFC 8707 §2.2: name the API again to get an access token for it.
-    resource: env.api,
+    // Like generic client libraries, the client named the API once, at the authorization
+    // request: the token it gets is for that API, and for UserInfo (see audienceNote).
     ...lifetimeParameters(run),
   });
 

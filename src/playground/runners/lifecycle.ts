@@ -57,16 +57,15 @@ export async function performAction(run: Run, env: PlaygroundEnvironment, action
     }
     case 'userinfo':
       await attempt(run, 'UserInfo failed', async () => {
-        note(run, 'A token for UserInfo', 'The current access token is for the demo API (its aud), so UserInfo would refuse it. The client asks for a UserInfo token with its refresh token, naming no API (RFC 8707).');
-        const tokens = await client.refreshTokenGrant(config, refreshToken!);
-        if (tokens.refresh_token) run.tokens.refreshToken = tokens.refresh_token;
-        const claims = await client.fetchUserInfo(config, tokens.access_token, client.skipSubjectCheck);
+        note(run, 'The same access token, at UserInfo', 'Its aud names UserInfo beside the demo API: the token request named no resource, and the authorization asked for openid.');
+        const claims = await client.fetchUserInfo(config, accessToken!, client.skipSubjectCheck);
         note(run, 'UserInfo claims', `The server released: ${Object.keys(claims).join(', ')}.`);
       });
       return undefined;
     case 'refresh':
       await attempt(run, 'Refresh failed', async () => {
-        const tokens = await client.refreshTokenGrant(config, refreshToken!, { resource: env.api });
+        // With the refresh token alone, as generic clients refresh: no resource needed.
+        const tokens = await client.refreshTokenGrant(config, refreshToken!);
         const rotated = tokens.refresh_token !== undefined && tokens.refresh_token !== refreshToken;
         run.tokens = { ...run.tokens, accessToken: tokens.access_token, refreshToken: tokens.refresh_token ?? refreshToken, idToken: tokens.id_token ?? idToken };
         run.steps.push({

@@ -19,8 +19,8 @@ export async function runPassword(run: Run, env: PlaygroundEnvironment, username
     tokens = await client.genericGrantRequest(config, 'password', {
       username,
       password: sent,
+      // No resource: the API scope picks the demo API (see audienceNote).
       scope: run.flow.scope,
-      resource: env.api,
       ...lifetimeParameters(run),
     });
   } catch (error) {
