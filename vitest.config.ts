@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Marks the run, and fails it if a process the run started is still alive at its end.
+    globalSetup: ['test/support/no-leftover-processes.ts'],
     projects: [
       {
         test: {

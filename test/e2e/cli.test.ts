@@ -1,23 +1,26 @@
 // The grant-lab command, run as a user runs it: flags, the ready line, a clean stop, and
 // configuration errors reported without a stack trace.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { exitOf, spawnTree, stopEveryTree, stopTree } from '../support/processes.ts';
 
 const BIN = new URL('../../bin/grant-lab.js', import.meta.url).pathname;
 
 interface Finished { code: number | null; stdout: string; stderr: string }
 
-function run(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; finished: Promise<Finished>; output: () => string } {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', ...env } });
+// A test that fails before stopping its server leaves it running otherwise.
+afterEach(stopEveryTree);
+
+function run(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcessWithoutNullStreams; finished: Promise<Finished>; output: () => string } {
+  const child = spawnTree(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', ...env } });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (chunk) => { stdout += chunk; });
-  child.stderr!.on('data', (chunk) => { stderr += chunk; });
-  const finished = once(child, 'exit').then(([code]) => ({ code: code as number | null, stdout, stderr }));
+  child.stdout.on('data', (chunk) => { stdout += chunk; });
+  child.stderr.on('data', (chunk) => { stderr += chunk; });
+  const finished = exitOf(child).then(({ code }) => ({ code, stdout, stderr }));
   return { child, finished, output: () => stdout };
 }
 
@@ -44,7 +47,7 @@ describe('grant-lab', () => {
     const { child, finished, output } = run(['--port', '0', '--data-dir', dataDir, '--issuer', 'http://localhost:2'], { ISSUER: 'http://localhost:1' });
     const issuer = await readyUrl(output);
     expect(issuer).toBe('http://localhost:2');
-    child.kill('SIGTERM');
+    expect(await stopTree(child, 'SIGTERM')).toEqual({ code: 0, signal: null });
     expect((await finished).code).toBe(0);
 
     const second = run(['--port', '0', '--data-dir', dataDir]);
@@ -53,8 +56,7 @@ describe('grant-lab', () => {
     const metadata = await (await fetch(`${url}/.well-known/openid-configuration`)).json() as { issuer: string };
     expect(metadata.issuer).toBe(url);
     expect((await readdir(dataDir)).sort()).toEqual(['cookie-keys.json', 'jwks.json']);
-    second.child.kill('SIGINT');
-    expect((await second.finished).code).toBe(0);
+    expect(await stopTree(second.child, 'SIGINT')).toEqual({ code: 0, signal: null });
   });
 
   it('reads --config, and CONFIG from the environment', async () => {
@@ -64,7 +66,7 @@ describe('grant-lab', () => {
     for (const [args, env] of [[['--config', file]], [[], { CONFIG: file }]] as [string[], NodeJS.ProcessEnv?][]) {
       const { child, finished, output } = run(['--port', '0', '--data-dir', dir, ...args], env);
       expect(await readyUrl(output)).toBe('http://localhost:9999');
-      child.kill('SIGTERM');
+      await stopTree(child);
       await finished;
     }
   });

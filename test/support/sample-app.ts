@@ -1,7 +1,9 @@
 // Runs a sample client (clients/<client-id>/) the way its README line does: the command of its
-// `client:<client-id>` script in package.json, as a child process with its own environment.
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+// `client:<client-id>` script in package.json, as a child process with its own environment,
+// stopped with everything it started (a pseudo-terminal's `script` runs the sample as its child).
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { exitOf, spawnTree, stopTree } from './processes.ts';
 
 const PACKAGE = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
 
@@ -35,10 +37,9 @@ export function runSample(clientId: string, { env = {}, args = [], tty = false }
   // `node` in a script is the Node that runs the tests (the system one may be too old).
   const argv = [command === 'node' ? process.execPath : command!, ...rest, ...args];
   const [file, ...fileArgs] = tty ? ['script', '--quiet', '--return', '--command', argv.join(' '), '/dev/null'] : argv;
-  const child = spawn(file!, fileArgs, {
+  const child = spawnTree(file!, fileArgs, {
     cwd: new URL('../..', import.meta.url),
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    stdio: 'pipe',
   });
   let output = '';
   const listeners = new Set<() => void>();
@@ -48,10 +49,10 @@ export function runSample(clientId: string, { env = {}, args = [], tty = false }
   };
   child.stdout.on('data', append);
   child.stderr.on('data', append);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
+  const exited = exitOf(child).then(({ code }) => {
     for (const listener of listeners) listener();
-    resolve(code);
-  }));
+    return code;
+  });
 
   return {
     child,
@@ -77,7 +78,7 @@ export function runSample(clientId: string, { env = {}, args = [], tty = false }
       });
     },
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await stopTree(child);
       await exited;
     },
   };
