@@ -10,7 +10,7 @@ import { Accounts } from './accounts/index.ts';
 import { DEMO_API_PATH, demoApi } from './api/index.ts';
 import { introspectInProcess } from './api/introspect-in-process.ts';
 import { verifyJwtAccessToken, verifyOpaqueAccessToken } from './api/verify-access-token.ts';
-import type { ClientDefinition, GrantLabConfig } from './config/types.ts';
+import type { GrantLabConfig } from './config/types.ts';
 import { loggerOptions, PathOnlyLogController } from './http/logging.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { CsrfProtection } from './interactions/csrf.ts';
@@ -19,7 +19,7 @@ import { sendErrorPage } from './pages/error-page.ts';
 import { endpointsPage } from './pages/endpoints.ts';
 import { recommenderPages } from './pages/recommender.ts';
 import { playground } from './playground/index.ts';
-import { createProvider, registerClient } from './provider/index.ts';
+import { createProvider } from './provider/index.ts';
 import type { ResourceCatalog } from './provider/resources.ts';
 import { loadKeyMaterial } from './provider/keys.ts';
 import { mountProvider } from './provider/mount.ts';
@@ -37,7 +37,6 @@ export interface GrantLabInternals {
   store: MemoryStore;
   accounts: Accounts;
   resources: ResourceCatalog;
-  registerClient(client: ClientDefinition): Promise<void>;
 }
 
 declare module 'fastify' {
@@ -117,10 +116,7 @@ export async function buildApp(config: GrantLabConfig, options: BuildOptions = {
     onServerError: (error) => app.log.error({ err: error }, 'authorization server error'),
   });
   await app.register(mountProvider, { provider });
-  app.decorate('grantLab', {
-    config, provider, store, accounts, resources,
-    registerClient: (client: ClientDefinition) => registerClient(provider, config.issuer, client),
-  } satisfies GrantLabInternals);
+  app.decorate('grantLab', { config, provider, store, accounts, resources } satisfies GrantLabInternals);
 
   // Grant Lab's own routes.
   await app.register(interactionRoutes, {

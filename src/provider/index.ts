@@ -1,13 +1,12 @@
 // Wiring: the one place the engine meets storage, accounts, keys and pages.
 import Provider, { type Account, type FindAccount, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Accounts } from '../accounts/index.ts';
-import { ConfigError, expandIssuer, isLoopbackHttpIssuer } from '../config/index.ts';
+import { isLoopbackHttpIssuer } from '../config/index.ts';
 import type { ClientDefinition, GrantLabConfig } from '../config/types.ts';
 import * as passwordGrant from '../grants/password.ts';
 import { securityHeaders } from '../http/security-headers.ts';
 import { GrantRevocationIndex } from '../storage/grant-revocation.ts';
 import { buildProviderConfiguration, OIDC_SCOPES, type ProviderPages } from './configuration.ts';
-import { explainEngineError } from './engine-errors.ts';
 import type { KeyMaterial } from './keys.ts';
 import { ResourceCatalog } from './resources.ts';
 import type { Adapter } from 'oidc-provider';
@@ -63,17 +62,6 @@ export async function createProvider(deps: ProviderDependencies): Promise<GrantL
   provider.use(unauthorizedClientForDisallowedGrants);
   provider.on('server_error', (_ctx: KoaContextWithOIDC, error: unknown) => deps.onServerError(error));
 
-  // Every configured client is validated now, so a bad one stops the start, not a later login.
-  const problems: string[] = [];
-  for (const [index, client] of config.clients.entries()) {
-    try {
-      await provider.Client.find(client.client_id);
-    } catch (error) {
-      problems.push(`clients[${index}] (${client.client_id}): ${explainEngineError(error)}`);
-    }
-  }
-  if (problems.length) throw new ConfigError(problems, config.source);
-
   return { provider, resources, revocations };
 }
 
@@ -126,23 +114,12 @@ function pinOriginToIssuer(issuer: string) {
 }
 
 /**
- * Registers a client at runtime, stored like a dynamically registered one (RFC 7591), so a
- * reset forgets it. The engine validates it as it would a registration request.
+ * Stores a client added at runtime, checked already (see runtime-additions.ts), where the
+ * engine keeps dynamically registered clients (RFC 7591), so a reset forgets it.
  */
-export async function registerClient(provider: Provider, issuer: string, metadata: ClientDefinition): Promise<void> {
-  const client = expandIssuer(metadata, issuer);
-  const existing = await provider.Client.find(client.client_id).catch(() => undefined);
-  if ((existing as { noManage?: boolean } | undefined)?.noManage) {
-    throw new Error(`client ${client.client_id}: is configured already and cannot be replaced at runtime`);
-  }
+export async function registerClient(provider: Provider, client: ClientDefinition): Promise<void> {
   // Where the engine keeps dynamically registered clients (absent from its type definitions).
   const { adapter } = provider.Client as unknown as { adapter: Adapter };
   // No expiry: it lives until a reset.
   await adapter.upsert(client.client_id, client, undefined as unknown as number);
-  try {
-    await provider.Client.find(client.client_id);
-  } catch (error) {
-    await adapter.destroy(client.client_id);
-    throw new Error(`client ${client.client_id}: ${explainEngineError(error)}`);
-  }
 }
