@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import type { JSONWebKeySet } from 'jose';
 import { directoryProblems } from './directory.ts';
 import { DEFAULT_CONFIG_PATH, readConfigFile, SETTING_ORDER, schemaProblems } from './file.ts';
-import { type Composed, composeLayers, isPlainObject, Origins } from './layers.ts';
+import { type Composed, composeLayers, isPlainObject } from './layers.ts';
+import { Origins } from './origins.ts';
 import { ConfigError, describeProblems, type Problem } from './problems.ts';
 import type { ApiDefinition, ClientDefinition, ConfigFile, GrantLabConfig, Lifetimes, LogLevel, ThrottleSettings, UserDefinition } from './types.ts';
 
