@@ -19,8 +19,8 @@ import { DEFAULT_CONFIG_PATH, readConfigFile } from './file.ts';
 import { Origins } from './origins.ts';
 import { childPointer, type Place, type Problem } from './problems.ts';
 
-export const DEFAULT_SETUP = 'default';
-export const DEFAULT_SETUP_NAME = 'the default setup';
+const DEFAULT_SETUP = 'default';
+const DEFAULT_SETUP_NAME = 'the default setup';
 
 /** One configuration as written: a file, or an object a program gave. */
 export interface Layer {

@@ -37,7 +37,7 @@ export const childPointer = (pointer: string, key: string | number): string =>
   `${pointer}/${String(key).replaceAll('~', '~0').replaceAll('/', '~1')}`;
 
 /** `/clients/2/redirect_uris/0` → `clients[2].redirect_uris[0]` */
-export function settingPath(pointer: string): string {
+function settingPath(pointer: string): string {
   return segmentsOf(pointer)
     .reduce((path, segment) => (/^\d+$/.test(segment) ? `${path}[${segment}]` : path ? `${path}.${segment}` : segment), '');
 }
