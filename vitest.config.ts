@@ -4,6 +4,8 @@ const INTEROP_IN_CHROMIUM = 'test/interop/oidc-client-ts.test.ts';
 
 export default defineConfig({
   test: {
+    // Marks the run, and fails it if a process the run started is still alive at its end.
+    globalSetup: ['test/support/no-leftover-processes.ts'],
     projects: [
       {
         test: {

@@ -10,7 +10,7 @@ import { Accounts } from './accounts/index.ts';
 import { DEMO_API_PATH, demoApi } from './api/index.ts';
 import { introspectInProcess } from './api/introspect-in-process.ts';
 import { verifyJwtAccessToken, verifyOpaqueAccessToken } from './api/verify-access-token.ts';
-import type { ClientDefinition, GrantLabConfig } from './config/types.ts';
+import type { GrantLabConfig } from './config/types.ts';
 import { loggerOptions, PathOnlyLogController } from './http/logging.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { CsrfProtection } from './interactions/csrf.ts';
@@ -23,7 +23,7 @@ import { followBrowserTrail } from './playground/browser-trail.ts';
 import { flowSetup } from './playground/flow-setup.ts';
 import { playground } from './playground/index.ts';
 import { RunStore } from './playground/runs.ts';
-import { createProvider, registerClient } from './provider/index.ts';
+import { createProvider } from './provider/index.ts';
 import type { ResourceCatalog } from './provider/resources.ts';
 import { loadKeyMaterial } from './provider/keys.ts';
 import { mountProvider } from './provider/mount.ts';
@@ -43,7 +43,6 @@ export interface GrantLabInternals {
   interactions: InteractionLedger;
   accounts: Accounts;
   resources: ResourceCatalog;
-  registerClient(client: ClientDefinition): Promise<void>;
 }
 
 declare module 'fastify' {
@@ -132,10 +131,7 @@ export async function buildApp(config: GrantLabConfig, options: BuildOptions = {
     promptOf: async (uid) => (await provider.Interaction.find(uid))?.prompt.name,
   }));
   await app.register(mountProvider, { provider });
-  app.decorate('grantLab', {
-    config, provider, store, interactions, accounts, resources,
-    registerClient: (client: ClientDefinition) => registerClient(provider, config.issuer, client),
-  } satisfies GrantLabInternals);
+  app.decorate('grantLab', { config, provider, store, interactions, accounts, resources } satisfies GrantLabInternals);
 
   // Grant Lab's own routes.
   await app.register(interactionRoutes, {

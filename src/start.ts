@@ -5,9 +5,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type BuildOptions } from './app.ts';
-import { type ConfigOverrides, type LoadOptions, loadConfig } from './config/index.ts';
+import { type ConfigOverrides, type LoadOptions, readConfiguration } from './config/index.ts';
 import type { ClientDefinition, ConfigFile, GrantLabConfig, LogLevel, UserDefinition } from './config/types.ts';
+import { engineClientProblems, engineProblemsBeside } from './provider/client-validation.ts';
 import { type AccessTokenOptions, type IdTokenOptions, mintAccessToken, mintIdToken } from './provider/mint.ts';
+import { addClient, addUser } from './runtime-additions.ts';
 
 export interface RunningGrantLab {
   app: FastifyInstance;
@@ -29,19 +31,24 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
   });
 }
 
-/** Loads the configuration, binds its port, and serves Grant Lab there. */
+/**
+ * Loads the configuration, binds its port, and serves Grant Lab there. A bad configuration
+ * throws one ConfigError with every problem: the schema's, the cross-checks' and the engine's.
+ */
 export async function serve(load: LoadOptions, buildOptions: BuildOptions = {}): Promise<RunningGrantLab> {
-  let config = loadConfig(load);
+  let read = readConfiguration(load);
+  if (read.problems.length) throw read.error([...read.problems, ...await engineProblemsBeside(read.config, read.problems)]);
   const server = createServer();
   // "localhost" resolves to 127.0.0.1 or ::1 depending on the machine; binding the IPv4
   // loopback keeps one socket and one port.
-  const address = await listen(server, config.port, config.host === 'localhost' ? '127.0.0.1' : config.host);
-  if (config.port === 0) {
+  const address = await listen(server, read.config.port, read.config.host === 'localhost' ? '127.0.0.1' : read.config.host);
+  if (read.config.port === 0) {
     // The issuer (and every {issuer} in the configuration) follows the port actually bound,
     // unless an issuer was chosen explicitly.
-    const chosenIssuer = config.issuer === 'http://localhost:0' ? undefined : config.issuer;
-    config = loadConfig({ ...load, overrides: { ...load.overrides, port: address.port, ...(chosenIssuer ? { issuer: chosenIssuer } : {}) } });
+    const chosenIssuer = read.config.issuer === 'http://localhost:0' ? undefined : read.config.issuer;
+    read = read.withOverrides({ port: address.port, ...(chosenIssuer ? { issuer: chosenIssuer } : {}) });
   }
+  const { config } = read;
 
   let app: FastifyInstance;
   let ready = false;
@@ -56,6 +63,13 @@ export async function serve(load: LoadOptions, buildOptions: BuildOptions = {}):
         response.end('{"error":"temporarily_unavailable","error_description":"Grant Lab is starting"}');
       }),
     });
+    // The engine that will serve checks every configured client now, so a bad one stops the
+    // start, not a later sign-in.
+    const complaints = await engineClientProblems(app.grantLab.provider, config.clients);
+    if (complaints.length) {
+      await app.close();
+      throw read.error(complaints);
+    }
     await app.ready();
     ready = true;
   } catch (error) {
@@ -101,9 +115,12 @@ export interface GrantLab extends RunningGrantLab {
   mintAccessToken(options: AccessTokenOptions): Promise<string>;
   /** Mints an ID token for a user and client. */
   mintIdToken(options: IdTokenOptions): Promise<string>;
-  /** Adds a user, until the next reset(). */
+  /** Adds a user, until the next reset(); checked as a configured one is (throws ConfigError). */
   addUser(user: UserDefinition): void;
-  /** Registers a client (RFC 7591 metadata; {issuer} is expanded), until the next reset(). */
+  /**
+   * Registers a client (RFC 7591 metadata; {issuer} is expanded), until the next reset();
+   * checked as a configured one is, by the engine too (rejects with ConfigError).
+   */
   addClient(client: ClientDefinition): Promise<void>;
   /** Forgets every session, grant, token and added client or user; keys and configuration stay. */
   reset(): Promise<void>;
@@ -122,8 +139,8 @@ export async function startGrantLab(options: StartOptions = {}): Promise<GrantLa
     discoveryUrl: `${running.issuer}/.well-known/openid-configuration`,
     mintAccessToken: (tokenOptions) => mintAccessToken(lab, tokenOptions),
     mintIdToken: (tokenOptions) => mintIdToken(lab, tokenOptions),
-    addUser: (user) => lab.accounts.add(user),
-    addClient: (client) => lab.registerClient(client),
+    addUser: (user) => addUser(lab, user),
+    addClient: (client) => addClient(lab, client),
     reset: async () => {
       lab.store.clear();
       lab.interactions.clear();

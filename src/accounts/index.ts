@@ -52,10 +52,8 @@ export class Accounts {
       .map((user) => ({ username: user.username, password: user.password! }));
   }
 
-  /** Adds (or replaces) a user until the next reset. */
+  /** Adds a user until the next reset; its username and sub are new (see runtime-additions.ts). */
   add(user: UserDefinition): void {
-    const existing = this.#byUsername.get(canonicalUsername(user.username));
-    if (existing) this.#bySub.delete(existing.claims.sub);
     this.#index(user);
   }
 

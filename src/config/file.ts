@@ -1,74 +1,76 @@
-// Reading a configuration file: YAML or JSON, checked against the published JSON Schema, every
-// problem reported with the path of the setting it concerns.
+// Reading a configuration file (YAML or JSON) and checking a configuration against the
+// published JSON Schema, every problem with the pointer of the setting it concerns.
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import type { ConfigFile } from './types.ts';
+import { childPointer, type Problem } from './problems.ts';
 
 export const SCHEMA_PATH = new URL('../../schema/grant-lab.schema.json', import.meta.url);
 export const DEFAULT_CONFIG_PATH = new URL('../../config/default.yaml', import.meta.url);
 
-const schema = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as object;
-const validate = new Ajv({ allErrors: true, strict: false }).compile<ConfigFile>(schema);
+const schema = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as { properties: Record<string, unknown> };
+const validateConfiguration = new Ajv({ allErrors: true, strict: false }).compile(schema);
 
-/** `/clients/2/redirect_uris/0` → `clients[2].redirect_uris[0]` */
-export function settingPath(pointer: string): string {
-  return pointer.split('/').slice(1)
-    .map((segment) => segment.replaceAll('~1', '/').replaceAll('~0', '~'))
-    .reduce((path, segment) => (/^\d+$/.test(segment) ? `${path}[${segment}]` : path ? `${path}.${segment}` : segment), '');
-}
+/** The top-level settings in the order the schema (and so the reference) lists them. */
+export const SETTING_ORDER: readonly string[] = Object.keys(schema.properties);
 
-function describeSchemaError(error: ErrorObject): string {
-  const path = settingPath(error.instancePath);
-  const at = (child: string) => (path ? `${path}.${child}` : child);
+function describeSchemaError(error: ErrorObject): Problem {
+  const { instancePath: pointer } = error;
   switch (error.keyword) {
     case 'required':
-      return `${at(String(error.params.missingProperty))}: is required`;
+      return { pointer: childPointer(pointer, String(error.params.missingProperty)), message: 'is required' };
     case 'additionalProperties':
-      return `${at(String(error.params.additionalProperty))}: is not a setting Grant Lab knows`;
+      return { pointer: childPointer(pointer, String(error.params.additionalProperty)), message: 'is not a setting Grant Lab knows' };
     case 'enum':
-      return `${path}: must be one of ${(error.params.allowedValues as unknown[]).join(', ')}`;
+      return { pointer, message: `must be one of ${(error.params.allowedValues as unknown[]).join(', ')}` };
     case 'type':
-      return `${path || '(the file)'}: must be ${/^[aeiou]/.test(String(error.params.type)) ? 'an' : 'a'} ${error.params.type}`;
+      return { pointer, message: `must be ${/^[aeiou]/.test(String(error.params.type)) ? 'an' : 'a'} ${error.params.type}` };
     default:
-      return `${path || '(the file)'}: ${error.message}`;
+      return { pointer, message: error.message ?? 'is not valid' };
   }
 }
 
-export class ConfigFileError extends Error {
-  readonly problems: string[];
-  constructor(problems: string[]) {
-    super(problems.join('\n'));
-    this.problems = problems;
-  }
+/** What the schema finds wrong with a whole configuration. */
+export function schemaProblems(data: unknown): Problem[] {
+  if (validateConfiguration(data)) return [];
+  const problems = (validateConfiguration.errors ?? [])
+    // `if` only says which branch failed; the branch's own errors say what is wrong.
+    .filter((error) => error.keyword !== 'if')
+    .map(describeSchemaError);
+  // Each failing branch of a keyword is reported once, in document order.
+  return [...new Map(problems.map((problem) => [JSON.stringify(problem), problem])).values()];
 }
 
-/** Parses and schema-checks a configuration given as text. */
-export function parseConfigText(text: string, source: string): ConfigFile {
-  let data: unknown;
+/**
+ * What the schema finds wrong with one client or user given alone (added at runtime): checked
+ * as the only entry of a configuration, so the rules are the same; pointers start at the entry.
+ */
+export function entryProblems(list: 'clients' | 'users', entry: unknown): Problem[] {
+  const prefix = `/${list}/0`;
+  return schemaProblems({ [list]: [entry] }).map((problem) => (
+    'pointer' in problem && problem.pointer.startsWith(prefix) ? { ...problem, pointer: problem.pointer.slice(prefix.length) } : problem
+  ));
+}
+
+export type ReadResult = { data: unknown } | { problem: Problem };
+
+/** Parses a configuration given as text; an empty file is an empty configuration. */
+export function parseConfigText(text: string, source: string): ReadResult {
+  const json = source.endsWith('.json');
   try {
-    data = source.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+    return { data: (json ? JSON.parse(text) : parseYaml(text)) ?? {} };
   } catch (error) {
     const where = error instanceof YAMLParseError && error.linePos ? ` (line ${error.linePos[0].line})` : '';
-    throw new ConfigFileError([`${source}${where}: is not valid ${source.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`]);
+    return { problem: { name: `${source}${where}`, message: `is not valid ${json ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}` } };
   }
-  return checkConfigData(data ?? {});
 }
 
-export function checkConfigData(data: unknown): ConfigFile {
-  if (!validate(data)) {
-    // Each failing branch of a keyword is reported once, in document order.
-    throw new ConfigFileError([...new Set((validate.errors ?? []).map(describeSchemaError))]);
-  }
-  return data;
-}
-
-export function readConfigFile(path: string | URL): ConfigFile {
+export function readConfigFile(path: string): ReadResult {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ConfigFileError([`${String(path)}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`]);
+    return { problem: { name: path, message: `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})` } };
   }
-  return parseConfigText(text, String(path));
+  return parseConfigText(text, path);
 }

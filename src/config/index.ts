@@ -1,27 +1,20 @@
-// Configuration is read and validated once, at start: defaults, then the configuration file,
-// then the environment, then command-line flags (or a caller's overrides). Every problem is
-// reported with the setting it came from; nothing reads process.env after this.
+// Configuration is read and validated once, at start: defaults, then the configuration file
+// (and what it extends), then the environment, then command-line flags (or a caller's
+// overrides). Every problem is reported at once with the setting it came from; nothing reads
+// process.env after this.
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { JSONWebKeySet } from 'jose';
-import { parseArgon2idHash } from '../accounts/passwords.ts';
-import { canonicalUsername } from '../accounts/usernames.ts';
-// The scopes the engine is configured with: one list, read here to check client scopes.
-import { OIDC_SCOPES } from '../provider/configuration.ts';
-import { ConfigFileError, checkConfigData, DEFAULT_CONFIG_PATH, readConfigFile } from './file.ts';
-import type { ApiDefinition, ClientDefinition, ConfigFile, GrantLabConfig, Lifetimes, LogLevel, ThrottleSettings } from './types.ts';
+import { directoryProblems } from './directory.ts';
+import { DEFAULT_CONFIG_PATH, readConfigFile, SETTING_ORDER, schemaProblems } from './file.ts';
+import { type Composed, composeLayers, isPlainObject } from './layers.ts';
+import { Origins } from './origins.ts';
+import { ConfigError, describeProblems, type Problem } from './problems.ts';
+import type { ApiDefinition, ClientDefinition, ConfigFile, GrantLabConfig, Lifetimes, LogLevel, ThrottleSettings, UserDefinition } from './types.ts';
 
 export type * from './types.ts';
-
-export class ConfigError extends Error {
-  readonly problems: string[];
-  constructor(problems: string[], source?: string) {
-    super(`Invalid configuration${source ? ` in ${source}` : ''}:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
-    this.name = 'ConfigError';
-    this.problems = problems;
-  }
-}
+export { ConfigError, type Problem };
 
 export const DEFAULT_THROTTLE: ThrottleSettings = {
   windowSeconds: 15 * 60,
@@ -61,70 +54,72 @@ export function isLoopbackHttpIssuer(issuer: string): boolean {
   return url.protocol === 'http:' && (LOOPBACK_HOSTS.has(url.hostname) || url.hostname.endsWith('.localhost'));
 }
 
-function parsePort(source: string, value: string, problems: string[]): number {
+type Report = (message: string) => void;
+
+function parsePort(value: string, report: Report): number {
   if (!/^\d{1,5}$/.test(value) || Number(value) > 65_535) {
-    problems.push(`${source}: must be a whole number from 0 to 65535, got "${value}"`);
+    report(`must be a whole number from 0 to 65535, got "${value}"`);
     return 0;
   }
   return Number(value);
 }
 
-export function normalizeIssuer(value: string, problems: string[], source = 'ISSUER'): string {
+export function normalizeIssuer(value: string, report: Report): string {
   const url = URL.parse(value);
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    problems.push(`${source}: must be an absolute http(s) URL, got "${value}"`);
+    report(`must be an absolute http(s) URL, got "${value}"`);
     return value;
   }
   if (url.search || url.hash || value.endsWith('?') || value.endsWith('#')) {
-    problems.push(`${source}: must not have a query or fragment, got "${value}"`);
+    report(`must not have a query or fragment, got "${value}"`);
   }
   if (url.pathname !== '/') {
-    problems.push(`${source}: must be an origin without a path (the engine serves its endpoints at the root), got "${value}"`);
+    report(`must be an origin without a path (the engine serves its endpoints at the root), got "${value}"`);
   }
-  if (url.username || url.password) {
-    problems.push(`${source}: must not contain credentials`);
-  }
+  if (url.username || url.password) report('must not contain credentials');
   return url.origin;
 }
 
-function parseBoolean(name: string, value: string, problems: string[]): boolean {
+function parseBoolean(value: string, report: Report): boolean {
   if (/^(1|true|yes|on)$/i.test(value)) return true;
   if (/^(0|false|no|off|)$/i.test(value)) return false;
-  problems.push(`${name}: must be true or false, got "${value}"`);
+  report(`must be true or false, got "${value}"`);
   return false;
 }
 
-function parseJwks(source: string, text: string, problems: string[]): JSONWebKeySet | undefined {
+function parseJwks(text: string, report: Report): JSONWebKeySet | undefined {
   try {
     const parsed: unknown = JSON.parse(text);
     if (typeof parsed === 'object' && parsed !== null && Array.isArray((parsed as { keys?: unknown }).keys)) {
       return parsed as JSONWebKeySet;
     }
-    problems.push(`${source}: must be a JSON Web Key Set ({"keys": [...]})`);
+    report('must be a JSON Web Key Set ({"keys": [...]})');
   } catch {
-    problems.push(`${source}: is not valid JSON`);
+    report('is not valid JSON');
   }
   return undefined;
 }
 
-function readJwksFile(path: string, problems: string[]): JSONWebKeySet | undefined {
+function readJwksFile(path: string, problems: Problem[]): JSONWebKeySet | undefined {
+  let text: string;
   try {
-    return parseJwks(`JWKS_FILE (${path})`, readFileSync(path, 'utf8'), problems);
+    text = readFileSync(path, 'utf8');
   } catch (error) {
-    problems.push(`JWKS_FILE: cannot read "${path}" (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    problems.push({ name: 'JWKS_FILE', message: `cannot read "${path}" (${(error as NodeJS.ErrnoException).code ?? 'error'})` });
     return undefined;
   }
+  return parseJwks(text, (message) => problems.push({ name: `JWKS_FILE (${path})`, message }));
 }
 
-function parseCookieKeys(value: string, problems: string[]): string[] {
+function parseCookieKeys(value: string, report: Report): string[] {
   const keys = value.split(',').map((key) => key.trim()).filter(Boolean);
   if (keys.length === 0 || keys.some((key) => key.length < 32)) {
-    problems.push('COOKIE_KEYS: must be a comma-separated list of secrets, each at least 32 characters long');
+    report('must be a comma-separated list of secrets, each at least 32 characters long');
   }
   return keys;
 }
 
-/** Replaces {issuer} in every string of a client's metadata. */
+/** Replaces {issuer} in every string of a value (a client's metadata, an API). */
 export function expandIssuer<T>(value: T, issuer: string): T {
   if (typeof value === 'string') return value.replaceAll('{issuer}', issuer) as T;
   if (Array.isArray(value)) return value.map((item) => expandIssuer(item, issuer)) as T;
@@ -134,126 +129,113 @@ export function expandIssuer<T>(value: T, issuer: string): T {
   return value;
 }
 
-function readSource(options: LoadOptions, env: NodeJS.ProcessEnv): { file: ConfigFile; source: string } {
-  const { config } = options;
-  if (config !== undefined && typeof config !== 'string') return { file: checkConfigData(config), source: 'the given configuration' };
-  const path = config ?? env.CONFIG;
-  if (path) return { file: readConfigFile(resolve(path)), source: resolve(path) };
-  return { file: readConfigFile(DEFAULT_CONFIG_PATH), source: fileURLToPath(DEFAULT_CONFIG_PATH) };
+export const DEFAULT_SIGNING: GrantLabConfig['signing'] = { idTokenAlg: 'RS256', accessTokenAlg: 'ES256' };
+
+/** A configuration as read, with every problem found in it; without problems it is ready. */
+export interface ReadConfiguration {
+  /** Built as far as the data allows: use it only when there are no problems. */
+  config: GrantLabConfig;
+  problems: Problem[];
+  /** The report of these problems, or of others found in this configuration later (the engine's). */
+  error(problems: readonly Problem[]): ConfigError;
+  /** The same configuration under other overrides (the port actually bound), files not read again. */
+  withOverrides(overrides: ConfigOverrides): ReadConfiguration;
 }
 
-/** Builds the configuration. Throws ConfigError listing every problem at once. */
-export function loadConfig(options: LoadOptions = {}): GrantLabConfig {
-  const env = options.env ?? process.env;
-  const overrides = options.overrides ?? {};
-  let file: ConfigFile;
-  let source: string;
-  try {
-    ({ file, source } = readSource(options, env));
-  } catch (error) {
-    if (error instanceof ConfigFileError) throw new ConfigError(error.problems, typeof options.config === 'string' ? options.config : env.CONFIG);
-    throw error;
+function composeSource(options: LoadOptions, env: NodeJS.ProcessEnv): { composed: Composed; source: string } {
+  const { config } = options;
+  if (config !== undefined && typeof config !== 'string') {
+    const source = 'the given configuration';
+    return { source, composed: composeLayers({ name: source, data: config, directory: process.cwd() }) };
   }
+  const path = resolve(config ?? env.CONFIG ?? fileURLToPath(DEFAULT_CONFIG_PATH));
+  const read = readConfigFile(path);
+  if ('problem' in read) {
+    return { source: path, composed: { data: {}, origins: new Origins({ file: path, pointer: '' }), problems: [read.problem], complete: false } };
+  }
+  return { source: path, composed: composeLayers({ name: path, data: read.data, directory: dirname(path), path }) };
+}
 
-  const problems: string[] = [];
-  const port = overrides.port ?? (env.PORT !== undefined ? parsePort('PORT', env.PORT, problems) : file.port ?? 3000);
-  const issuer = overrides.issuer !== undefined
-    ? normalizeIssuer(overrides.issuer, problems, 'issuer')
-    : env.ISSUER !== undefined ? normalizeIssuer(env.ISSUER, problems)
-      : file.issuer !== undefined ? normalizeIssuer(file.issuer, problems, 'issuer')
+const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+const settings = (value: unknown): Record<string, unknown> => (isPlainObject(value) ? value : {});
+
+function resolveConfiguration(composed: Composed, source: string, env: NodeJS.ProcessEnv, overrides: ConfigOverrides): ReadConfiguration {
+  const problems: Problem[] = [...composed.problems];
+  // With something it extends unreadable, the rest would only be reported as missing.
+  if (composed.complete) problems.push(...schemaProblems(composed.data));
+  const named = (name: string): Report => (message) => problems.push({ name, message });
+  const file = settings(composed.data);
+
+  const filePort = Number.isInteger(file.port) && (file.port as number) >= 0 && (file.port as number) <= 65_535 ? file.port as number : undefined;
+  const port = overrides.port ?? (env.PORT !== undefined ? parsePort(env.PORT, named('PORT')) : filePort ?? 3000);
+  const issuer = overrides.issuer !== undefined ? normalizeIssuer(overrides.issuer, named('issuer'))
+    : env.ISSUER !== undefined ? normalizeIssuer(env.ISSUER, named('ISSUER'))
+      : typeof file.issuer === 'string' ? normalizeIssuer(file.issuer, (message) => problems.push({ pointer: '/issuer', message }))
         : `http://localhost:${port}`;
 
   let jwks = overrides.jwks;
-  if (!jwks && env.JWKS && env.JWKS_FILE) problems.push('JWKS and JWKS_FILE: set one or the other, not both');
-  else if (!jwks && env.JWKS) jwks = parseJwks('JWKS', env.JWKS, problems);
+  if (!jwks && env.JWKS && env.JWKS_FILE) problems.push({ name: 'JWKS and JWKS_FILE', message: 'set one or the other, not both' });
+  else if (!jwks && env.JWKS) jwks = parseJwks(env.JWKS, named('JWKS'));
   else if (!jwks && env.JWKS_FILE) jwks = readJwksFile(env.JWKS_FILE, problems);
 
   const logLevel = overrides.logLevel ?? (env.LOG_LEVEL ?? 'info') as LogLevel;
-  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL: must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  if (!LOG_LEVELS.includes(logLevel)) problems.push({ name: 'LOG_LEVEL', message: `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"` });
   const logFormat = overrides.logFormat ?? (env.LOG_FORMAT ?? 'pretty') as GrantLabConfig['logFormat'];
-  if (logFormat !== 'pretty' && logFormat !== 'json') problems.push(`LOG_FORMAT: must be pretty or json, got "${logFormat}"`);
+  if (logFormat !== 'pretty' && logFormat !== 'json') problems.push({ name: 'LOG_FORMAT', message: `must be pretty or json, got "${logFormat}"` });
 
-  const ttl = { ...DEFAULT_TTL, ...file.ttl, ...overrides.ttl };
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  const ttl = { ...DEFAULT_TTL, ...settings(file.ttl), ...overrides.ttl } as Lifetimes;
   const config: GrantLabConfig = {
-    host: overrides.host ?? env.HOST ?? file.host ?? 'localhost',
+    host: overrides.host ?? env.HOST ?? text(file.host) ?? 'localhost',
     port,
     issuer,
-    dataDir: overrides.dataDir === null ? null : resolve(overrides.dataDir ?? env.DATA_DIR ?? file.dataDir ?? '.grant-lab'),
+    dataDir: overrides.dataDir === null ? null : resolve(overrides.dataDir ?? env.DATA_DIR ?? text(file.dataDir) ?? '.grant-lab'),
     source,
     jwks,
-    cookieKeys: overrides.cookieKeys ?? (env.COOKIE_KEYS ? parseCookieKeys(env.COOKIE_KEYS, problems) : undefined),
-    trustProxy: overrides.trustProxy ?? parseBoolean('TRUST_PROXY', env.TRUST_PROXY ?? 'false', problems),
+    cookieKeys: overrides.cookieKeys ?? (env.COOKIE_KEYS ? parseCookieKeys(env.COOKIE_KEYS, named('COOKIE_KEYS')) : undefined),
+    trustProxy: overrides.trustProxy ?? parseBoolean(env.TRUST_PROXY ?? 'false', named('TRUST_PROXY')),
     logLevel,
     logFormat,
-    clients: (file.clients ?? []).map((client) => expandIssuer(client, issuer)),
-    users: file.users ?? [],
-    apis: (file.apis ?? []).map((api): ApiDefinition => ({
-      name: api.identifier,
-      accessTokenFormat: 'jwt',
-      accessTokenTtl: ttl.accessToken,
-      ...api,
-      identifier: expandIssuer(api.identifier, issuer),
-    })),
-    signing: { idTokenAlg: 'RS256', accessTokenAlg: 'ES256', ...file.signing, ...overrides.signing },
+    clients: list(file.clients).map((client) => expandIssuer(client, issuer)) as ClientDefinition[],
+    users: list(file.users) as UserDefinition[],
+    apis: list(file.apis).map((api) => (isPlainObject(api)
+      ? expandIssuer({ name: api.identifier, accessTokenFormat: 'jwt', accessTokenTtl: ttl.accessToken, ...api }, issuer)
+      : api)) as ApiDefinition[],
+    signing: { ...DEFAULT_SIGNING, ...settings(file.signing), ...overrides.signing },
     ttl,
-    dynamicRegistration: { enabled: false, ...file.dynamicRegistration, ...overrides.dynamicRegistration },
-    throttle: { ...DEFAULT_THROTTLE, ...file.signIn, ...overrides.throttle },
+    dynamicRegistration: { enabled: false, ...settings(file.dynamicRegistration), ...overrides.dynamicRegistration },
+    throttle: { ...DEFAULT_THROTTLE, ...settings(file.signIn), ...overrides.throttle } as ThrottleSettings,
   };
 
-  validateDirectory(config, problems);
-  if (problems.length) throw new ConfigError(problems, source);
-  return config;
+  if (composed.complete) problems.push(...directoryProblems(config.clients, config.users, config.apis));
+  return {
+    config,
+    problems,
+    error: (found) => new ConfigError(describeProblems(found, {
+      locate: (pointer) => composed.origins.locate(pointer),
+      mainFile: source,
+      settingOrder: SETTING_ORDER,
+    }), source),
+    withOverrides: (more) => resolveConfiguration(composed, source, env, { ...overrides, ...more }),
+  };
 }
 
-const isAbsoluteUrl = (value: unknown) => typeof value === 'string' && URL.canParse(value) && !value.includes('#');
+/**
+ * Reads the configuration and finds every problem in it that the schema and the cross-checks
+ * can: never throws for a bad configuration (see loadConfig).
+ */
+export function readConfiguration(options: LoadOptions = {}): ReadConfiguration {
+  const env = options.env ?? process.env;
+  const { composed, source } = composeSource(options, env);
+  return resolveConfiguration(composed, source, env, options.overrides ?? {});
+}
 
-/** Cross-checks between clients, users and APIs that neither the schema nor the engine makes. */
-function validateDirectory(config: GrantLabConfig, problems: string[]): void {
-  const apiScopes = new Set(config.apis.flatMap((api) => Object.keys(api.scopes)));
-  const seenApis = new Set<string>();
-  config.apis.forEach((api, index) => {
-    if (!isAbsoluteUrl(api.identifier)) problems.push(`apis[${index}].identifier: must be an absolute URL without a fragment`);
-    if (seenApis.has(api.identifier)) problems.push(`apis[${index}].identifier: "${api.identifier}" is used twice`);
-    seenApis.add(api.identifier);
-  });
-
-  const clientIds = new Set<string>();
-  config.clients.forEach((client: ClientDefinition, index) => {
-    if (clientIds.has(client.client_id)) problems.push(`clients[${index}].client_id: "${client.client_id}" is used twice`);
-    clientIds.add(client.client_id);
-    for (const list of ['redirect_uris', 'post_logout_redirect_uris'] as const) {
-      (client[list] ?? []).forEach((uri, position) => {
-        if (!isAbsoluteUrl(uri)) problems.push(`clients[${index}].${list}[${position}]: must be an absolute URL`);
-      });
-    }
-    const unknown = (client.scope ?? '').split(' ').filter((scope) => scope && !OIDC_SCOPES.has(scope) && !apiScopes.has(scope));
-    if (unknown.length) problems.push(`clients[${index}].scope: ${unknown.join(', ')} ${unknown.length > 1 ? 'are' : 'is'} neither an OpenID scope nor an API's scope`);
-  });
-
-  const confidential = new Set(config.clients.filter((client) => client.token_endpoint_auth_method !== 'none').map((client) => client.client_id));
-  config.apis.forEach((api, index) => {
-    (api.introspectionClients ?? []).forEach((clientId, position) => {
-      if (!confidential.has(clientId)) {
-        problems.push(`apis[${index}].introspectionClients[${position}]: "${clientId}" is not a configured confidential client`);
-      }
-    });
-  });
-
-  const usernames = new Set<string>();
-  const subs = new Set<string>();
-  config.users.forEach((user, index) => {
-    const username = canonicalUsername(user.username);
-    if (usernames.has(username)) problems.push(`users[${index}].username: "${user.username}" is used twice`);
-    usernames.add(username);
-    if (subs.has(user.claims.sub)) problems.push(`users[${index}].claims.sub: "${user.claims.sub}" is used twice`);
-    subs.add(user.claims.sub);
-    // A client-credentials token's `sub` is the client id (RFC 9068 §2.2): a user with the
-    // same id would be indistinguishable from that client at an API.
-    if (clientIds.has(user.claims.sub)) problems.push(`users[${index}].claims.sub: "${user.claims.sub}" is also a client_id`);
-    if ((user.password === undefined) === (user.passwordHash === undefined)) {
-      problems.push(`users[${index}]: needs exactly one of password and passwordHash`);
-    } else if (user.passwordHash !== undefined && !parseArgon2idHash(user.passwordHash)) {
-      problems.push(`users[${index}].passwordHash: is not an argon2id hash Grant Lab can verify`);
-    }
-  });
+/**
+ * Builds the configuration. Throws ConfigError listing every problem at once. The engine's own
+ * checks of client metadata join that list when a server starts (see serve()).
+ */
+export function loadConfig(options: LoadOptions = {}): GrantLabConfig {
+  const read = readConfiguration(options);
+  if (read.problems.length) throw read.error(read.problems);
+  return read.config;
 }

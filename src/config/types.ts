@@ -94,15 +94,23 @@ export interface GrantLabConfig {
   throttle: ThrottleSettings;
 }
 
-/** What a configuration file may hold (see schema/grant-lab.schema.json). */
+/**
+ * What a configuration file may hold (see schema/grant-lab.schema.json). With `extends`, an
+ * entry may be partial, and `name+` (e.g. `redirect_uris+`) adds to a list instead of replacing it.
+ */
 export interface ConfigFile {
+  /** `default` (the demo setup) or the path of another configuration file, relative to this one. */
+  extends?: string;
+  /** Entries to take out of what this file extends, by key. */
+  remove?: { clients?: string[]; users?: string[]; apis?: string[] };
   issuer?: string;
   port?: number;
   host?: string;
   dataDir?: string;
   clients?: ClientDefinition[];
-  users?: UserDefinition[];
-  apis?: (Omit<ApiDefinition, 'name' | 'accessTokenFormat' | 'accessTokenTtl'> & Partial<ApiDefinition>)[];
+  /** Without `extends`, every user needs its claims (the schema says so); with it, only new ones. */
+  users?: (Partial<Omit<UserDefinition, 'claims'>> & { username: string; claims?: Record<string, unknown> })[];
+  apis?: (Partial<ApiDefinition> & { identifier: string })[];
   signing?: Partial<GrantLabConfig['signing']>;
   ttl?: Partial<Lifetimes>;
   dynamicRegistration?: Partial<GrantLabConfig['dynamicRegistration']>;

@@ -1,7 +1,7 @@
 // Wiring: the one place the engine meets storage, accounts, keys and pages.
 import Provider, { type Account, type FindAccount, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Accounts } from '../accounts/index.ts';
-import { ConfigError, expandIssuer, isLoopbackHttpIssuer } from '../config/index.ts';
+import { isLoopbackHttpIssuer } from '../config/index.ts';
 import type { ClientDefinition, GrantLabConfig } from '../config/types.ts';
 import * as passwordGrant from '../grants/password.ts';
 import { securityHeaders } from '../http/security-headers.ts';
@@ -11,7 +11,6 @@ import {
   apiScopesInDiscovery, explainClientAuthentication, explainPkceFailures, explainUserinfoAudience, recordErrorDetails,
   unauthorizedClientForDisallowedGrants,
 } from './engine-answers.ts';
-import { explainEngineError } from './engine-errors.ts';
 import { introspectionOfJwtAccessTokens, userinfoForJwtAccessTokens } from './jwt-access-tokens.ts';
 import type { KeyMaterial } from './keys.ts';
 import { ResourceCatalog } from './resources.ts';
@@ -88,17 +87,6 @@ export async function createProvider(deps: ProviderDependencies): Promise<GrantL
   provider.use(introspectionOfJwtAccessTokens(ownJwts));
   provider.on('server_error', (_ctx: KoaContextWithOIDC, error: unknown) => deps.onServerError(error));
 
-  // Every configured client is validated now, so a bad one stops the start, not a later login.
-  const problems: string[] = [];
-  for (const [index, client] of config.clients.entries()) {
-    try {
-      await provider.Client.find(client.client_id);
-    } catch (error) {
-      problems.push(`clients[${index}] (${client.client_id}): ${explainEngineError(error)}`);
-    }
-  }
-  if (problems.length) throw new ConfigError(problems, config.source);
-
   return { provider, resources, revocations };
 }
 
@@ -136,23 +124,12 @@ function pinOriginToIssuer(issuer: string) {
 }
 
 /**
- * Registers a client at runtime, stored like a dynamically registered one (RFC 7591), so a
- * reset forgets it. The engine validates it as it would a registration request.
+ * Stores a client added at runtime, checked already (see runtime-additions.ts), where the
+ * engine keeps dynamically registered clients (RFC 7591), so a reset forgets it.
  */
-export async function registerClient(provider: Provider, issuer: string, metadata: ClientDefinition): Promise<void> {
-  const client = expandIssuer(metadata, issuer);
-  const existing = await provider.Client.find(client.client_id).catch(() => undefined);
-  if ((existing as { noManage?: boolean } | undefined)?.noManage) {
-    throw new Error(`client ${client.client_id}: is configured already and cannot be replaced at runtime`);
-  }
+export async function registerClient(provider: Provider, client: ClientDefinition): Promise<void> {
   // Where the engine keeps dynamically registered clients (absent from its type definitions).
   const { adapter } = provider.Client as unknown as { adapter: Adapter };
   // No expiry: it lives until a reset.
   await adapter.upsert(client.client_id, client, undefined as unknown as number);
-  try {
-    await provider.Client.find(client.client_id);
-  } catch (error) {
-    await adapter.destroy(client.client_id);
-    throw new Error(`client ${client.client_id}: ${explainEngineError(error)}`);
-  }
 }

@@ -1,10 +1,13 @@
 // Sample client trusted-app (clients/trusted-app): the password grant from a terminal, with the
 // warning first and the password read without echo.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { grantLabForThisFile } from '../support/grant-lab.ts';
+import { stopEveryTree } from '../support/processes.ts';
 import { runSample } from '../support/sample-app.ts';
 
 const server = grantLabForThisFile();
+// A test that fails half-way leaves its app running otherwise.
+afterEach(stopEveryTree);
 
 describe('sample trusted-app', () => {
   it('says why the grant is a last resort, then signs in with a password read from stdin', async () => {

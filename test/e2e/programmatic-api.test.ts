@@ -79,9 +79,9 @@ describe('startGrantLab()', () => {
   });
 
   it('refuses a runtime client the engine would refuse, or one that replaces a configured client', async () => {
-    await expect(lab.addClient({ client_id: 'broken', token_endpoint_auth_method: 'none', redirect_uris: ['not a url'] }))
-      .rejects.toThrow(/client broken: redirect_uris/);
-    await expect(lab.addClient({ client_id: 'web-app' })).rejects.toThrow('configured already');
+    await expect(lab.addClient({ client_id: 'broken', grant_types: ['client_credentials'], response_types: [] }))
+      .rejects.toThrow('Invalid client given to lab.addClient():\n  - client_secret is mandatory property');
+    await expect(lab.addClient({ client_id: 'web-app' })).rejects.toThrow('client_id: "web-app" is used by another client');
   });
 
   it('ends sessions and refresh tokens on reset', async () => {

@@ -2,12 +2,13 @@
 // scratch project, then the programmatic API (JavaScript and typed TypeScript) and the
 // grant-lab command used from there. Node does not strip types inside node_modules, so this
 // is what proves the compiled build works.
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnTree, stopEveryTree, stopTree } from '../support/processes.ts';
 
 const exec = promisify(execFile);
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -26,6 +27,7 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
+  await stopEveryTree();
   await rm(scratch, { recursive: true, force: true });
   await rm(packDir, { recursive: true, force: true });
 });
@@ -92,7 +94,8 @@ describe('the packed package, installed in another project', () => {
     const help = await exec('npx', ['grant-lab', '--help'], { cwd: scratch });
     expect(help.stdout).toContain('Usage: grant-lab [options]');
 
-    const child = spawn('npx', ['grant-lab', '--port', '0', '--data-dir', join(scratch, 'data')], { cwd: scratch, env: { ...process.env, LOG_LEVEL: 'warn' } });
+    // npx runs the command through npm and a shell: only stopping the whole tree stops the server.
+    const child = spawnTree('npx', ['grant-lab', '--port', '0', '--data-dir', join(scratch, 'data')], { cwd: scratch, env: { ...process.env, LOG_LEVEL: 'warn' } });
     let output = '';
     child.stdout.on('data', (chunk) => { output += chunk; });
     const issuer = await new Promise<string>((resolve, reject) => {
@@ -107,8 +110,7 @@ describe('the packed package, installed in another project', () => {
     });
     const metadata = await (await fetch(`${issuer}/.well-known/openid-configuration`)).json() as { issuer: string };
     expect(metadata.issuer).toBe(issuer);
-    const exited = new Promise((resolve) => child.on('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
+    await stopTree(child);
+    await expect(fetch(`${issuer}/.well-known/openid-configuration`)).rejects.toThrow();
   });
 });

@@ -1,5 +1,7 @@
 // Runs a program as a child process and reads what it prints, as a person at a terminal would.
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+// It runs in a process group of its own, and stopping it stops everything it started.
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { exitOf, spawnTree, stopTree } from './processes.ts';
 
 export interface RunningProgram {
   readonly child: ChildProcessWithoutNullStreams;
@@ -21,7 +23,7 @@ export interface ProgramOptions {
 /** Starts `argv` (its name in messages: `name`). */
 export function runProgram(name: string, argv: string[], { cwd, env = {} }: ProgramOptions = {}): RunningProgram {
   const [file, ...args] = argv;
-  const child = spawn(file!, args, { cwd, env, stdio: 'pipe' });
+  const child = spawnTree(file!, args, { cwd, env });
   let output = '';
   const listeners = new Set<() => void>();
   const append = (chunk: Buffer) => {
@@ -30,10 +32,10 @@ export function runProgram(name: string, argv: string[], { cwd, env = {} }: Prog
   };
   child.stdout.on('data', append);
   child.stderr.on('data', append);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
+  const exited = exitOf(child).then(({ code }) => {
     for (const listener of listeners) listener();
-    resolve(code);
-  }));
+    return code;
+  });
 
   return {
     child,
@@ -59,7 +61,7 @@ export function runProgram(name: string, argv: string[], { cwd, env = {} }: Prog
       });
     },
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await stopTree(child);
       await exited;
     },
   };

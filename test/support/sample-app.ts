@@ -1,5 +1,6 @@
 // Runs a sample client (clients/<client-id>/) the way its README line does: the command of its
-// `client:<client-id>` script in package.json, as a child process with its own environment.
+// `client:<client-id>` script in package.json, as a child process with its own environment,
+// stopped with everything it started (a pseudo-terminal's `script` runs the sample as its child).
 import { readFileSync } from 'node:fs';
 import { type RunningProgram, runProgram } from './program.ts';
 

@@ -2,17 +2,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, type LoadOptions, loadConfig } from '../../src/config/index.ts';
-
-function problemsOf(options: LoadOptions): string[] {
-  try {
-    loadConfig(options);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+import { loadConfig } from '../../src/config/index.ts';
+import { problemsOf } from '../support/config-problems.ts';
 
 async function file(name: string, content: string): Promise<string> {
   const path = join(await mkdtemp(join(tmpdir(), 'grant-lab-config-')), name);
@@ -94,31 +85,81 @@ describe('configuration files', () => {
         apis: [{ identifier: 'not a url', scopes: { 'read:x': 'Read' } }],
       },
     })).toEqual([
-      'apis[0].identifier: must be an absolute URL without a fragment',
-      'clients[1].client_id: "c" is used twice',
+      'clients[1].client_id: "c" is used by another client',
       'clients[2].redirect_uris[0]: must be an absolute URL',
       'clients[2].scope: reports:everything is neither an OpenID scope nor an API\'s scope',
       'users[0].claims.sub: "c" is also a client_id',
       'users[0]: needs exactly one of password and passwordHash',
-      'users[1].username: "ANN" is used twice',
+      'users[1].username: "ANN" is used by another user',
       'users[1]: needs exactly one of password and passwordHash',
+      'apis[0].identifier: must be an absolute URL without a fragment',
     ]);
   });
 
-  it('check the shape against the published schema', () => {
+  it('say a redirect URI with a fragment must not have one, and a relative one must be absolute', () => {
     expect(problemsOf({
       env: {},
       config: {
-        port: 'eighty', colour: 'blue', signing: { idTokenAlg: 'HS256' }, users: [{ username: 'x' }], clients: [{ grant_types: 'password' }],
+        clients: [{
+          client_id: 'web', client_secret: 'web-secret-value',
+          redirect_uris: ['https://app.example/callback#done', 'callback'],
+          post_logout_redirect_uris: ['https://app.example/bye#'],
+        }],
+      },
+    })).toEqual([
+      'clients[0].redirect_uris[0]: must not contain a fragment (#…)',
+      'clients[0].redirect_uris[1]: must be an absolute URL',
+      'clients[0].post_logout_redirect_uris[0]: must not contain a fragment (#…)',
+    ]);
+  });
+
+  it('report the schema\'s problems and the cross-checks\' together, each entry\'s side by side', () => {
+    expect(problemsOf({
+      env: { LOG_LEVEL: 'loud' },
+      config: {
+        port: 'eighty', colour: 'blue', signing: { idTokenAlg: 'HS256' }, users: [{ username: 'x' }],
+        clients: [{ grant_types: 'password' }, { client_id: 'web', redirect_uris: ['http://localhost/cb#x'] }],
       } as never,
     })).toEqual([
       'colour: is not a setting Grant Lab knows',
       'port: must be an integer',
       'clients[0].client_id: is required',
       'clients[0].grant_types: must be an array',
+      'clients[1].redirect_uris[0]: must not contain a fragment (#…)',
       'users[0].claims: is required',
+      'users[0]: needs exactly one of password and passwordHash',
       'signing.idTokenAlg: must be one of RS256, PS256, ES256, EdDSA',
+      'LOG_LEVEL: must be one of silent, error, warn, info, debug, got "loud"',
     ]);
+  });
+
+  it('check what the schema refused as far as its shape allows, without crashing on it', () => {
+    expect(problemsOf({
+      env: {},
+      config: {
+        clients: [null, 'web-app', { client_id: 7, redirect_uris: 'https://x.example/cb', scope: ['openid'] }],
+        users: [{ username: ['x'], password: 5, claims: 'alice' }, { username: 'y', claims: { sub: 9 }, passwordHash: 3 }],
+        apis: [{ identifier: 5, scopes: [] }, 'api'],
+        ttl: 'long',
+      } as never,
+    })).toEqual([
+      'clients[0]: must be an object',
+      'clients[1]: must be an object',
+      'clients[2].client_id: must be a string',
+      'clients[2].redirect_uris: must be an array',
+      'clients[2].scope: must be a string',
+      'users[0].username: must be a string',
+      'users[0].password: must be a string',
+      'users[0].claims: must be an object',
+      'users[1].passwordHash: must be a string',
+      'users[1].claims.sub: must be a string',
+      'apis[0].identifier: must be a string',
+      'apis[0].scopes: must be an object',
+      'apis[1]: must be an object',
+      'ttl: must be an object',
+    ]);
+    expect(problemsOf({ env: {}, config: { clients: 5, users: {}, apis: 'none' } as never }))
+      .toEqual(['clients: must be an array', 'users: must be an array', 'apis: must be an array']);
   });
 
   it('say where a file cannot be read or parsed', async () => {
