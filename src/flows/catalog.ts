@@ -83,6 +83,7 @@ export const FLOWS: readonly Flow[] = [
     caveats: [
       'The code is exchanged on the server with the client secret, so tokens never pass through the browser.',
       'Use PKCE as well (RFC 9700 §2.1.1): it stops a stolen or injected code from being redeemed.',
+      'Grant Lab requires PKCE of confidential clients too. For an older library without it (passport-openidconnect, for one), register the client with require_pkce: false, a Grant Lab extension: RFC 9700 §2.1.1 accepts the OpenID nonce as a confidential client’s defence against code injection, so the app must send and check one. A public client may not opt out: it has no secret, and PKCE is its only defence.',
       'Check state on return (CSRF) and the ID token’s nonce; compare redirect URIs exactly.',
       'A refresh token lets the app keep access; keep it on the server, never in the browser.',
     ],

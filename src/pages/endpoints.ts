@@ -1,6 +1,7 @@
 // `/endpoints`: a plain index of what this server offers: endpoints, APIs, clients and users.
 import type { FastifyInstance } from 'fastify';
-import type { GrantLabConfig } from '../config/types.ts';
+import type { ClientDefinition, GrantLabConfig } from '../config/types.ts';
+import { requiresPkce } from '../provider/configuration.ts';
 import { ROUTES } from '../provider/routes.ts';
 
 const ENDPOINT_NAMES: Record<keyof typeof ROUTES, string> = {
@@ -13,6 +14,13 @@ const ENDPOINT_NAMES: Record<keyof typeof ROUTES, string> = {
   end_session: 'End session (logout)',
   registration: 'Dynamic client registration',
 };
+
+/** How a client's code flow is protected, as RFC 9700 §2.1.1 weighs it; undefined without one. */
+function pkceOf(client: ClientDefinition): string | undefined {
+  const grants = (client.grant_types as string[] | undefined) ?? ['authorization_code'];
+  if (!grants.includes('authorization_code')) return undefined;
+  return requiresPkce(client) ? 'required' : 'not required (require_pkce: false): the nonce must guard against code injection';
+}
 
 export async function endpointsPage(app: FastifyInstance, { config }: { config: GrantLabConfig }): Promise<void> {
   const discovery = `${config.issuer}/.well-known/openid-configuration`;
@@ -32,7 +40,7 @@ export async function endpointsPage(app: FastifyInstance, { config }: { config: 
         url: `${config.issuer}${path}`,
       })),
     ],
-    clients: config.clients,
+    clients: config.clients.map((client) => ({ ...client, pkce: pkceOf(client) })),
     users: config.users.map((user) => ({
       username: user.username,
       password: user.demo ? user.password : undefined,

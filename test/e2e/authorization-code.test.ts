@@ -2,9 +2,12 @@
 import * as client from 'openid-client';
 import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { BrowserlessUser, callbackParams } from '../support/browserless-user.ts';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BrowserlessUser, callbackParams, isLoginPage } from '../support/browserless-user.ts';
 import { authorizationRequest, callApi, exchangeCode } from '../support/flows.ts';
-import { grantLabForThisFile } from '../support/grant-lab.ts';
+import { grantLabForThisFile, startTestServer } from '../support/grant-lab.ts';
 import { oauthError } from '../support/oauth-error.ts';
 
 const server = grantLabForThisFile();
@@ -81,6 +84,25 @@ describe('authorization code (web-app)', () => {
       expect(landing.html).toContain(`<li><code>${registered}</code></li>`);
     }
     expect(landing.html).toContain('add it to <code>redirect_uris</code> of <code>web-app</code>');
+    expect(landing.html).toContain('redirect_uris+: [&quot;https://attacker.example/callback&quot;]');
+  });
+
+  it('gives a snippet that, saved as the configuration file, registers the redirect URI it refused', async () => {
+    const config = await server.clientConfig('web-app');
+    const request = await authorizationRequest(config, 'http://localhost:5999/cb');
+    const refused = await new BrowserlessUser(server.issuer).navigate(request.url);
+    if (refused.kind !== 'page') throw new Error('expected the error page');
+    const snippet = /<pre class="snippet" id="redirect-uri-snippet">([\s\S]*?)<\/pre>/.exec(refused.html)![1]!.replaceAll('&quot;', '"');
+    const dir = await mkdtemp(join(tmpdir(), 'grant-lab-snippet-'));
+    await writeFile(join(dir, 'idp.yaml'), snippet);
+    const extended = await startTestServer({ config: join(dir, 'idp.yaml') });
+    try {
+      const again = await authorizationRequest(await extended.clientConfig('web-app'), 'http://localhost:5999/cb');
+      expect(isLoginPage(await new BrowserlessUser(extended.issuer).navigate(again.url))).toBe(true);
+    } finally {
+      await extended.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('escapes a hostile redirect URI it shows on that page', async () => {

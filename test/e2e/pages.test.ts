@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import * as client from 'openid-client';
 import { BrowserlessUser } from '../support/browserless-user.ts';
 import { authorizationRequest } from '../support/flows.ts';
-import { grantLabForThisFile } from '../support/grant-lab.ts';
+import type { ConfigFile } from '../../src/config/types.ts';
+import { grantLabForThisFile, startTestServer } from '../support/grant-lab.ts';
 
 const server = grantLabForThisFile();
 
@@ -66,6 +67,29 @@ describe('pages', () => {
     const html = await (await fetch(`${server.issuer}/endpoints`)).text();
     for (const text of [`${server.issuer}/token`, `${server.issuer}/.well-known/openid-configuration`, 'm2m-cron', 'login-only', 'wonderland']) {
       expect(html).toContain(text);
+    }
+  });
+
+  it('the endpoints page says which clients need PKCE, and who may introspect each API\'s tokens', async () => {
+    const configured = await startTestServer({
+      config: {
+        extends: 'default',
+        clients: [
+          { client_id: 'legacy-passport', client_secret: 'legacy-passport-secret', require_pkce: false, redirect_uris: ['http://localhost:4008/callback'], grant_types: ['authorization_code'], response_types: ['code'], scope: 'openid' },
+          { client_id: 'reports-api', client_secret: 'reports-api-secret', grant_types: [], response_types: [] },
+        ],
+        apis: [{ identifier: '{issuer}/api', introspectionClients: ['reports-api'] }],
+      } as ConfigFile,
+    });
+    try {
+      const html = await (await fetch(`${configured.issuer}/endpoints`)).text();
+      const row = (name: string) => new RegExp(`<th scope="row"><code>${name}</code></th>[\\s\\S]*?</tr>`).exec(html)?.[0] ?? '';
+      expect(row('web-app')).toContain('<td>required</td>');
+      expect(row('legacy-passport')).toContain('not required (require_pkce: false)');
+      expect(row('m2m-cron')).toContain('<td>—</td>');
+      expect(row(`${configured.issuer}/api`)).toContain('<code>reports-api</code>');
+    } finally {
+      await configured.close();
     }
   });
 });
