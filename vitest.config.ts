@@ -31,6 +31,14 @@ export default defineConfig({
       },
       {
         test: {
+          // npm run bench, once over quickly: it runs (its figures are for npm run bench itself).
+          name: 'bench',
+          include: ['test/bench/**/*.test.ts'],
+          testTimeout: 180_000,
+        },
+      },
+      {
+        test: {
           // Packs the package and installs it elsewhere (from the npm registry): slow, alone.
           name: 'package',
           include: ['test/package/**/*.test.ts'],

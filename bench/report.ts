@@ -1,0 +1,74 @@
+// The run's figures as a Markdown table and an SVG chart of the ratios against their targets.
+import type { MachineLimits } from './machine.ts';
+
+export interface Figure {
+  label: string;
+  unit: string;
+  /** Grant Lab's figure, and each peer's measured in the same run (medians of the rounds). */
+  grantLab: number;
+  peers: Partial<Record<'bare engine' | 'mock server' | 'machine', number>>;
+  /** The ratio that is judged, with its target: Grant Lab against `against`. */
+  judged?: { against: 'bare engine' | 'mock server' | 'machine'; atLeast?: number; atMost?: number };
+}
+
+const format = (value: number | undefined) => (value === undefined || Number.isNaN(value) ? '—' : value >= 100 ? value.toFixed(0) : value.toFixed(1));
+
+export function ratioOf(figure: Figure): number | undefined {
+  const against = figure.judged?.against;
+  const peer = against ? figure.peers[against] : undefined;
+  return peer ? figure.grantLab / peer : undefined;
+}
+
+export function meets(figure: Figure): boolean | undefined {
+  const ratio = ratioOf(figure);
+  if (ratio === undefined || !figure.judged) return undefined;
+  const { atLeast, atMost } = figure.judged;
+  return (atLeast === undefined || ratio >= atLeast) && (atMost === undefined || ratio <= atMost);
+}
+
+const targetText = (figure: Figure) => {
+  const judged = figure.judged;
+  if (!judged) return '';
+  return judged.atLeast !== undefined ? `≥ ${judged.atLeast}× ${judged.against}` : `≤ ${judged.atMost}× ${judged.against}`;
+};
+
+export function markdownReport(figures: Figure[], machine: MachineLimits, notes: string[]): string {
+  const rows = figures.map((figure) => {
+    const ratio = ratioOf(figure);
+    const verdict = meets(figure);
+    return `| ${figure.label} | ${format(figure.grantLab)} ${figure.unit} | ${format(figure.peers['bare engine'])} | ${format(figure.peers['mock server'])} | ${format(figure.peers.machine)} | ${ratio === undefined ? '' : `${ratio.toFixed(2)}×`} | ${targetText(figure)} | ${verdict === undefined ? '' : verdict ? 'yes' : '**no**'} |`;
+  });
+  return [
+    '| figure | Grant Lab | bare engine | mock server | machine limit | ratio | target | met |',
+    '|---|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    `Machine: ${machine.cores} cores; bare node:http ${format(machine.bareHttp)} req/s; ES256 ${format(machine.es256)} and RS256 ${format(machine.rs256)} signatures/s; argon2id ${format(machine.argon2id)} verifications/s at Grant Lab's cost.`,
+    ...notes.map((note) => `${note}`),
+    '',
+  ].join('\n');
+}
+
+const escapeXml = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+/** Horizontal bars, one per judged figure: its ratio, and a tick at its target. */
+export function ratioChart(figures: Figure[]): string {
+  const judged = figures.filter((figure) => ratioOf(figure) !== undefined);
+  const width = 760;
+  const left = 300;
+  const scale = (width - left - 40) / Math.max(2, ...judged.map((figure) => ratioOf(figure)!));
+  const rowHeight = 30;
+  const bars = judged.map((figure, index) => {
+    const y = 30 + index * rowHeight;
+    const ratio = ratioOf(figure)!;
+    const goal = figure.judged!.atLeast ?? figure.judged!.atMost!;
+    const colour = meets(figure) ? '#2e7d32' : '#c62828';
+    return `<text x="${left - 8}" y="${y + 14}" text-anchor="end">${escapeXml(`${figure.label} (vs ${figure.judged!.against})`)}</text>`
+      + `<rect x="${left}" y="${y}" width="${ratio * scale}" height="20" fill="${colour}"/>`
+      + `<text x="${left + ratio * scale + 6}" y="${y + 14}">${ratio.toFixed(2)}×</text>`
+      + `<line x1="${left + goal * scale}" y1="${y - 3}" x2="${left + goal * scale}" y2="${y + 23}" stroke="#222" stroke-dasharray="3 2"/>`;
+  });
+  const height = 40 + judged.length * rowHeight;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`
+    + `<text x="${left}" y="16" font-weight="bold">Grant Lab, as a ratio of its peer (dashed: the target)</text>${bars.join('')}</svg>\n`;
+}

@@ -1,0 +1,153 @@
+// npm run bench: Grant Lab beside a bare oidc-provider and oauth2-mock-server, measured in the
+// same run, the targets alternating round by round, each figure the median of its rounds and
+// read as a ratio against its peer and the machine's own limits. Load goes to loopback only,
+// and everything stops by itself. Results: bench/results/latest.{md,json,svg}.
+//
+//   npm run bench                       every figure, 3 rounds of 10 s, a 10-minute soak
+//   npm run bench -- --quick            1 round of 1 s, no soak (what the smoke test runs)
+//   npm run bench -- --rounds 5 --seconds 15 --soak-minutes 0 --storage memory,sqlite
+import { mkdir, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { loginsPerSecond } from './logins.ts';
+import { machineLimits } from './machine.ts';
+import { type RunningTarget, startTarget, type TargetName } from './processes.ts';
+import { type Figure, markdownReport, ratioChart } from './report.ts';
+import { type ScenarioName, clientCredentials, scenarioRequest } from './requests.ts';
+import { isFlat, soak } from './soak.ts';
+import { measureInProcess, measureStart } from './startup.ts';
+import { wrk } from './wrk.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    rounds: { type: 'string' },
+    seconds: { type: 'string' },
+    'soak-minutes': { type: 'string' },
+    storage: { type: 'string' },
+    out: { type: 'string', default: 'bench/results' },
+  },
+});
+const rounds = Number(args.rounds ?? (args.quick ? 1 : 3));
+const seconds = Number(args.seconds ?? (args.quick ? 1 : 10));
+const soakMinutes = Number(args['soak-minutes'] ?? (args.quick ? 0 : 10));
+const stores = args.storage?.split(',').filter(Boolean) ?? [];
+const LOGIN_CONCURRENCY = 8;
+const PEER_LABEL: Record<TargetName, 'bare engine' | 'mock server' | undefined> = { 'grant-lab': undefined, 'bare-engine': 'bare engine', 'mock-server': 'mock server' };
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+/** Each target's median over the rounds, the targets taking turns within every round. */
+async function alternate(targets: RunningTarget[], measure: (target: RunningTarget) => Promise<number | undefined>): Promise<Map<TargetName, number>> {
+  const samples = new Map<TargetName, number[]>();
+  for (let round = 0; round < rounds; round += 1) {
+    const order = [...targets.slice(round % targets.length), ...targets.slice(0, round % targets.length)];
+    for (const target of order) {
+      const value = await measure(target);
+      if (value !== undefined) samples.set(target.name, [...samples.get(target.name) ?? [], value]);
+    }
+  }
+  return new Map([...samples].map(([name, values]) => [name, median(values)]));
+}
+
+function figure(label: string, unit: string, measured: Map<TargetName, number>, judged?: Figure['judged'], machine?: number): Figure {
+  const peers: Figure['peers'] = {};
+  for (const [name, value] of measured) {
+    const peer = PEER_LABEL[name];
+    if (peer) peers[peer] = value;
+  }
+  if (machine !== undefined) peers.machine = machine;
+  return { label, unit, grantLab: measured.get('grant-lab') ?? Number.NaN, peers, judged };
+}
+
+log(`machine limits (${seconds} s each)`);
+const machine = await machineLimits(seconds, LOGIN_CONCURRENCY);
+const figures: Figure[] = [];
+const notes: string[] = [`Rounds: ${rounds} of ${seconds} s per figure and target, alternating; medians.`];
+
+log('cold starts and idle memory');
+const starts = new Map<TargetName, { cold: number[]; rss: number[] }>();
+for (let round = 0; round < Math.max(rounds, args.quick ? 1 : 5); round += 1) {
+  for (const name of ['grant-lab', 'bare-engine', 'mock-server'] as const) {
+    const measured = await measureStart(name, {}, args.quick ? 1 : 3);
+    const entry = starts.get(name) ?? { cold: [], rss: [] };
+    entry.cold.push(measured.coldStartMs);
+    entry.rss.push(measured.idleRssMb);
+    starts.set(name, entry);
+  }
+}
+const startFigure = (pick: 'cold' | 'rss') => new Map([...starts].map(([name, entry]) => [name, median(entry[pick])]));
+figures.push(figure('cold start to the first token', 'ms', startFigure('cold'), { against: 'bare engine', atMost: 1.2 }));
+figures.push(figure('idle resident memory', 'MB', startFigure('rss'), { against: 'bare engine', atMost: 1.1 }));
+
+const inProcess = await measureInProcess();
+notes.push(`In-process startGrantLab(): ${inProcess.firstStartMs.toFixed(0)} ms the first time in a process, ${inProcess.nextStartMs.toFixed(0)} ms the next; minting a user's token ${inProcess.mintMs.toFixed(1)} ms.`);
+
+const targets = [await startTarget('grant-lab'), await startTarget('bare-engine'), await startTarget('mock-server')];
+try {
+  const scenarios: [ScenarioName, string, Figure['judged']?][] = [
+    ['client-credentials', 'client credentials', { against: 'bare engine', atLeast: 1.0 }],
+    ['password', 'password grant'],
+    ['refresh', 'refresh'],
+    ['introspection', 'introspection'],
+    ['api-call', 'demo API call'],
+  ];
+  const underLoad = new Map<TargetName, number>();
+  let clientCredentialsPeak = 0;
+  for (const [scenario, label, judged] of scenarios) {
+    log(`${scenario}`);
+    const requests = new Map<TargetName, Awaited<ReturnType<typeof scenarioRequest>>>();
+    for (const target of targets) requests.set(target.name, await scenarioRequest(scenario, target));
+    const measured = await alternate(targets, async (target) => {
+      const request = requests.get(target.name);
+      if (!request) return undefined;
+      await wrk(target.url, request, { seconds: Math.min(2, seconds) });
+      const sampling = scenario === 'client-credentials' ? setInterval(() => void target.residentMegabytes().then((rss) => underLoad.set(target.name, Math.max(rss, underLoad.get(target.name) ?? 0))), 250) : undefined;
+      const result = await wrk(target.url, request, { seconds }).finally(() => clearInterval(sampling));
+      if (result.non2xx) throw new Error(`${target.name} answered ${result.non2xx} ${scenario} requests with an error`);
+      return result.requestsPerSecond;
+    });
+    if (scenario === 'client-credentials') clientCredentialsPeak = measured.get('grant-lab')!;
+    figures.push(figure(label, 'req/s', measured, judged, machine.bareHttp));
+  }
+  figures.push(figure('resident memory under load', 'MB', underLoad, { against: 'bare engine', atMost: 1.1 }));
+
+  log('full code + PKCE sign-ins');
+  const grantLab = targets[0]!;
+  const loginRounds: number[] = [];
+  for (let round = 0; round < rounds; round += 1) loginRounds.push(await loginsPerSecond(grantLab, seconds, LOGIN_CONCURRENCY));
+  const logins = median(loginRounds);
+  figures.push({ label: `sign-ins (code + PKCE, ${LOGIN_CONCURRENCY} at a time)`, unit: '/s', grantLab: logins, peers: { machine: machine.argon2id }, judged: { against: 'machine', atLeast: 0.8 } });
+  notes.push('Sign-ins are judged against the machine\'s argon2id verifications per second at the same concurrency: the hash is the floor of a password sign-in.');
+
+  for (const storage of stores) {
+    log(`client credentials on ${storage}`);
+    const stored = await startTarget('grant-lab', { storage });
+    try {
+      const request = clientCredentials(stored);
+      await wrk(stored.url, request, { seconds: Math.min(2, seconds) });
+      const values: number[] = [];
+      for (let round = 0; round < rounds; round += 1) values.push((await wrk(stored.url, request, { seconds })).requestsPerSecond);
+      notes.push(`Client credentials with --storage ${storage}: ${median(values).toFixed(0)} req/s (${(median(values) / clientCredentialsPeak).toFixed(2)}× the default store).`);
+    } finally {
+      await stored.stop();
+    }
+  }
+
+  if (soakMinutes > 0) {
+    const rate = Math.round(clientCredentialsPeak * 0.7);
+    log(`soak: ${soakMinutes} min at ${rate} req/s`);
+    const result = await soak(grantLab, clientCredentials(grantLab), rate, soakMinutes);
+    const { first, last, flat } = isFlat(result.samples);
+    notes.push(`Soak: ${soakMinutes} min at ${rate} req/s (70% of the peak), ${result.sent} requests, ${result.failed} failed; resident memory ${first.toFixed(0)} MB after warm-up, ${last.toFixed(0)} MB in the last minute: ${flat ? 'flat' : '**growing**'}.`);
+  }
+} finally {
+  await Promise.all(targets.map((target) => target.stop()));
+}
+
+await mkdir(args.out!, { recursive: true });
+const markdown = markdownReport(figures, machine, notes);
+await writeFile(`${args.out}/latest.md`, markdown);
+await writeFile(`${args.out}/latest.svg`, ratioChart(figures));
+await writeFile(`${args.out}/latest.json`, `${JSON.stringify({ machine, figures, notes, inProcess }, null, 2)}\n`);
+process.stdout.write(markdown);

@@ -1,0 +1,43 @@
+// npm run bench is not part of npm test (it takes minutes and measures, rather than checks);
+// this proves it runs: a quick pass over every figure, its table and its chart written.
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { mustSkip } from '../support/prerequisites.ts';
+import { exitOf, spawnTree } from '../support/processes.ts';
+
+function wrkProblem(): string | undefined {
+  try {
+    execFileSync('wrk', ['--version'], { stdio: 'ignore' });
+  } catch (error) {
+    // wrk --version exits 1 after printing its version; only a missing binary is a problem.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'wrk not found: the benchmark loads servers with it (apt install wrk)';
+  }
+  return undefined;
+}
+
+const skip = mustSkip('benchmark smoke test', wrkProblem());
+
+describe.skipIf(skip)('npm run bench', () => {
+  it('measures every figure once, beside the bare engine and the mock server, and writes its table and chart', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'grant-lab-bench-'));
+    try {
+      const child = spawnTree(process.execPath, ['bench/run.ts', '--quick', '--out', out], { cwd: new URL('../..', import.meta.url) });
+      let output = '';
+      child.stdout.on('data', (chunk) => { output += chunk; });
+      child.stderr.on('data', (chunk) => { output += chunk; });
+      expect((await exitOf(child)).code, output).toBe(0);
+      const table = await readFile(join(out, 'latest.md'), 'utf8');
+      for (const label of ['cold start to the first token', 'idle resident memory', 'client credentials', 'password grant', 'refresh', 'introspection', 'demo API call', 'resident memory under load', 'sign-ins']) {
+        expect(table).toContain(`| ${label}`);
+      }
+      expect(table).toMatch(/\| client credentials \| \d+ req\/s \| \d+ \| \d+ \|/);
+      expect(await readFile(join(out, 'latest.svg'), 'utf8')).toMatch(/^<svg /);
+      expect(JSON.parse(await readFile(join(out, 'latest.json'), 'utf8')).machine.argon2id).toBeGreaterThan(0);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
+});
