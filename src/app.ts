@@ -11,11 +11,11 @@ import { DEMO_API_PATH, demoApi } from './api/index.ts';
 import { introspectInProcess } from './api/introspect-in-process.ts';
 import { verifyJwtAccessToken, verifyOpaqueAccessToken } from './api/verify-access-token.ts';
 import type { GrantLabConfig } from './config/types.ts';
+import { edgeError, sendEdgeError, sendError } from './http/error-reply.ts';
 import { loggerOptions, PathOnlyLogController } from './http/logging.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { CsrfProtection } from './interactions/csrf.ts';
 import { interactionRoutes } from './interactions/index.ts';
-import { sendErrorPage } from './pages/error-page.ts';
 import { endpointsPage } from './pages/endpoints.ts';
 import { recommenderPages } from './pages/recommender.ts';
 import type { Flow } from './flows/catalog.ts';
@@ -56,10 +56,6 @@ export interface BuildOptions {
   logStream?: NodeJS.WritableStream;
 }
 
-function wantsHtml(accept: string | undefined): boolean {
-  return accept?.includes('text/html') ?? false;
-}
-
 export async function buildApp(config: GrantLabConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions(config, options.logStream),
@@ -97,21 +93,11 @@ export async function buildApp(config: GrantLabConfig, options: BuildOptions = {
   app.addHook('onSend', async (_request, reply) => {
     reply.headers(securityHeaders);
   });
-  app.setErrorHandler(async (error: Error & { statusCode?: number }, request, reply) => {
-    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    if (status === 500) request.log.error({ err: error }, 'request failed');
-    const description = status === 500 ? 'unexpected error' : error.message;
-    if (wantsHtml(request.headers.accept)) {
-      return sendErrorPage(reply, status, status === 500 ? 'Something went wrong' : 'This request cannot be processed', description);
-    }
-    return reply.code(status).send({ error: status === 500 ? 'server_error' : 'invalid_request', error_description: description });
-  });
-  app.setNotFoundHandler(async (request, reply) => {
-    if (wantsHtml(request.headers.accept)) {
-      return sendErrorPage(reply, 404, 'Not found', 'There is no page at this address.');
-    }
-    return reply.code(404).send({ error: 'not_found', error_description: `no route for ${request.method} ${request.url.split('?')[0]}` });
-  });
+  app.setErrorHandler(async (error: Error & { statusCode?: number }, request, reply) => (
+    sendEdgeError(request, reply, edgeError(error, request, 'request failed'))));
+  app.setNotFoundHandler(async (request, reply) => sendError(request, reply, 404,
+    { error: 'not_found', error_description: `no route for ${request.method} ${request.url.split('?')[0]}` },
+    { title: 'Not found', message: 'There is no page at this address.' }));
 
   // The engine.
   const { provider, resources, revocations } = await createProvider({

@@ -20,9 +20,3 @@ export function rememberRun(request: FastifyRequest, reply: FastifyReply, runId:
   const ids = [runId, ...runsInBrowser(request).filter((id) => id !== runId)].slice(0, MAX_REMEMBERED);
   reply.header('set-cookie', `${COOKIE}=${ids.join('.')}; Path=/playground; HttpOnly; SameSite=Lax; Max-Age=3600`);
 }
-
-/** Fetch Metadata: refuse state-changing requests a browser says came from another site. */
-export function fromAnotherSite(request: FastifyRequest): boolean {
-  const site = request.headers['sec-fetch-site'];
-  return site !== undefined && site !== 'same-origin' && site !== 'none';
-}
