@@ -1,7 +1,5 @@
-// What every sample web app does the same way: listen, say where, stop cleanly on a signal;
-// and put a failed OAuth call into words for its error page.
+// What every sample web app does the same way: listen, say where, stop cleanly on a signal.
 import type { FastifyInstance } from 'fastify';
-import * as client from 'openid-client';
 
 /** Listens on PORT (loopback unless HOST says otherwise) until SIGINT or SIGTERM. */
 export async function serveSample(app: FastifyInstance, name: string, port: number, appUrl: string, issuer: URL): Promise<void> {
@@ -9,13 +7,4 @@ export async function serveSample(app: FastifyInstance, name: string, port: numb
   await app.listen({ port, host });
   process.stdout.write(`${name} ready at ${appUrl} (issuer ${issuer.origin})\n`);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void app.close().then(() => process.exit(0)));
-}
-
-export function describeOAuthError(error: unknown): string {
-  if (error instanceof client.AuthorizationResponseError || error instanceof client.ResponseBodyError) {
-    return `${error.error}${error.error_description ? `: ${error.error_description}` : ''}`;
-  }
-  // openid-client names the check that failed in the cause ("JWT signature verification failed").
-  if (error instanceof Error) return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
-  return String(error);
 }
