@@ -22,7 +22,7 @@ import type { Flow } from './flows/catalog.ts';
 import { followBrowserTrail } from './playground/browser-trail.ts';
 import { flowSetup } from './playground/flow-setup.ts';
 import { playground } from './playground/index.ts';
-import { RunStore } from './playground/runs.ts';
+import { MemoryRunStore } from './playground/run-store.ts';
 import { createProvider } from './provider/index.ts';
 import type { ResourceCatalog } from './provider/resources.ts';
 import { loadKeyMaterial } from './provider/keys.ts';
@@ -110,7 +110,7 @@ export async function buildApp(config: GrantLabConfig, options: BuildOptions = {
   });
   // The live runner records the browser's own exchanges with the engine and the interactions
   // during a run (sign-in, consent, logout): its hook must come before the routes it watches.
-  const runs = new RunStore();
+  const runs = new MemoryRunStore();
   app.addHook('onRequest', followBrowserTrail({
     issuer: config.issuer,
     runs,
