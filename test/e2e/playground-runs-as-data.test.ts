@@ -67,9 +67,9 @@ function notPlainData(value: unknown, path = 'run'): string[] {
 
 const environment = (): PlaygroundEnvironment => ({ issuer: server.issuer, api: server.api, clientSecret: async (clientId) => SECRETS[clientId] });
 
-/** One request's worth of work on a fresh copy of the run, written back before the next. */
-async function inRequest<T>(store: JsonRunStore, id: string, work: (run: RunRecorder) => Promise<T>): Promise<T> {
-  const run = new RunRecorder((await store.get(id))!, store);
+/** One request's worth of work on a fresh copy of the run of `flow`, written back before the next. */
+async function inRequest<Id extends FlowId, T>(store: JsonRunStore, id: string, _flow: Id, work: (run: RunRecorder<Id>) => Promise<T>): Promise<T> {
+  const run = new RunRecorder<Id>((await store.get(id))!, store);
   const result = await work(run);
   await run.saved();
   return result;
@@ -83,9 +83,9 @@ describe('a run kept only as JSON between requests', () => {
     const store = new JsonRunStore();
     const env = environment();
     const { id } = await store.create('password', undefined);
-    await inRequest(store, id, (run) => password.start(run, env, { account: { username: 'alice', password: 'wonderland' } }));
-    await inRequest(store, id, (run) => performAction(run, env, 'refresh', password));
-    await inRequest(store, id, (run) => performAction(run, env, 'userinfo', password));
+    await inRequest(store, id, 'password', (run) => password.start(run, env, { account: { username: 'alice', password: 'wonderland' } }));
+    await inRequest(store, id, 'password', (run) => performAction(run, env, 'refresh', password));
+    await inRequest(store, id, 'password', (run) => performAction(run, env, 'userinfo', password));
 
     const run = (await store.get(id))!;
     expect(run.status).toBe('succeeded');
@@ -100,7 +100,7 @@ describe('a run kept only as JSON between requests', () => {
     const store = new JsonRunStore();
     const env = environment();
     const { id } = await store.create('authorization-code', undefined);
-    const authorizationUrl = await inRequest(store, id, (run) => authorizationCode.start(run, env));
+    const authorizationUrl = await inRequest(store, id, 'authorization-code', (run) => authorizationCode.start(run, env));
 
     // A person signs in; Grant Lab's own callback route knows nothing of this store's run and
     // refuses, which leaves the browser at the callback URL with its code unredeemed.
@@ -109,13 +109,13 @@ describe('a run kept only as JSON between requests', () => {
     expect(returned.url.pathname).toBe('/playground/web-app/callback');
     const waiting = (await store.takeByState(returned.url.searchParams.get('state')!))!;
     expect(waiting.id).toBe(id);
-    await inRequest(store, id, (run) => authorizationCode.callback.complete(run, env, { url: returned.url, params: returned.url.searchParams }));
+    await inRequest(store, id, 'authorization-code', (run) => authorizationCode.callback.complete(run, env, { url: returned.url, params: returned.url.searchParams }));
     expect((await store.get(id))!.outcome).toBe('Signed in as alice; the demo API answered 200 to the user\'s access token.');
 
-    const endSession = await inRequest(store, id, (run) => performAction(run, env, 'logout', authorizationCode));
+    const endSession = await inRequest(store, id, 'authorization-code', (run) => performAction(run, env, 'logout', authorizationCode));
     const loggedOut = await user.confirmLogout(await user.navigate(endSession!));
     expect(loggedOut.url.pathname).toBe('/playground/web-app/logged-out');
-    await inRequest(store, id, async (run) => completeLogout(run, loggedOut.url));
+    await inRequest(store, id, 'authorization-code', async (run) => completeLogout(run, loggedOut.url));
 
     const run = (await store.get(id))!;
     expect(run.tokens).toEqual({});
