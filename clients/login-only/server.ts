@@ -10,18 +10,16 @@
 // - Run: npm run client:login-only, open http://localhost:4003 and sign in as bob / builder.
 //   HOST (default localhost) is the address to listen on.
 import { randomBytes } from 'node:crypto';
-import formbody from '@fastify/formbody';
-import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { decodeProtectedHeader } from 'jose';
 import * as client from 'openid-client';
 import { findFlow } from '../../src/flows/catalog.ts';
 import { cookie, readCookie } from '../shared/cookies.ts';
 import { csrfTokenMatches } from '../shared/csrf.ts';
 import { discoverOnFirstUse } from '../shared/discovery.ts';
-import { samplePageHeaders, sampleStylesheet } from '../shared/html.ts';
 import { homePage, loggedOutPage, problemPage, type SignedInUser } from './pages.ts';
 import { describeOAuthError } from '../shared/oauth-errors.ts';
-import { serveSample } from '../shared/serve.ts';
+import { sampleWebApp, serveSample } from '../shared/serve.ts';
 
 const CLIENT_ID = 'login-only';
 const ISSUER = new URL(process.env.ISSUER ?? 'http://localhost:3000');
@@ -59,17 +57,7 @@ const cookieOf = (request: FastifyRequest, name: string) => readCookie(request.h
 const currentSession = (request: FastifyRequest) => sessions.get(cookieOf(request, SESSION_COOKIE) ?? '');
 const sendPage = (reply: FastifyReply, status: number, body: string) => reply.code(status).type('text/html').send(body);
 
-const app = Fastify({ logger: false });
-await app.register(formbody);
-app.addHook('onSend', async (_request, reply) => {
-  if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) reply.headers(samplePageHeaders(ISSUER.origin));
-});
-app.setErrorHandler(async (error, _request, reply) => {
-  process.stderr.write(`login-only: ${error instanceof Error ? error.stack : String(error)}\n`);
-  return sendPage(reply, 500, problemPage('Something went wrong', 'The site could not finish this request.'));
-});
-
-app.get('/sample.css', async (_request, reply) => reply.type(sampleStylesheet.contentType).send(sampleStylesheet.body));
+const app = await sampleWebApp('login-only', ISSUER, problemPage('Something went wrong', 'The site could not finish this request.'));
 app.get('/', async (request, reply) => sendPage(reply, 200, homePage(currentSession(request))));
 
 app.get('/login', async (_request, reply) => {

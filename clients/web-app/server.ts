@@ -10,17 +10,14 @@
 // - Run: npm run client:web-app, open http://localhost:4001 and sign in as alice / wonderland.
 //   HOST (default localhost) is the address to listen on; REFRESH_BEFORE_SECONDS (default 30)
 //   how long before expiry an access token is replaced.
-import formbody from '@fastify/formbody';
-import Fastify from 'fastify';
 import * as client from 'openid-client';
 import { findFlow } from '../../src/flows/catalog.ts';
 import { discoverOnFirstUse } from '../shared/discovery.ts';
-import { samplePageHeaders, sampleStylesheet } from '../shared/html.ts';
 import { homePage, loggedOutPage, type Me, problemPage, type Report, reportsPage } from './pages.ts';
 import { csrfTokenMatches } from '../shared/csrf.ts';
 import { type Session, SessionStore, type SessionTokens } from './sessions.ts';
 import { describeOAuthError } from '../shared/oauth-errors.ts';
-import { serveSample } from '../shared/serve.ts';
+import { sampleWebApp, serveSample } from '../shared/serve.ts';
 
 const CLIENT_ID = 'web-app';
 // A secret belongs in a secret store or the environment; this one is Grant Lab's public demo secret.
@@ -45,19 +42,7 @@ const oidc = discoverOnFirstUse(() => client.discovery(ISSUER, CLIENT_ID, CLIENT
 }));
 
 const sessions = new SessionStore(new URL(APP_URL).protocol === 'https:');
-const app = Fastify({ logger: false });
-await app.register(formbody);
-
-app.addHook('onSend', async (_request, reply) => {
-  if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) reply.headers(samplePageHeaders(ISSUER.origin));
-});
-// 5xx details go to the console, never to the page.
-app.setErrorHandler(async (error, _request, reply) => {
-  process.stderr.write(`web-app: ${error instanceof Error ? error.stack : String(error)}\n`);
-  return reply.code(500).type('text/html').send(problemPage('Something went wrong', 'The app could not finish this request.'));
-});
-
-app.get('/sample.css', async (_request, reply) => reply.type(sampleStylesheet.contentType).send(sampleStylesheet.body));
+const app = await sampleWebApp('web-app', ISSUER, problemPage('Something went wrong', 'The app could not finish this request.'));
 
 app.get('/', async (request, reply) => reply.type('text/html').send(homePage(sessions.find(request.headers.cookie))));
 
