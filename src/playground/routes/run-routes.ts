@@ -7,8 +7,8 @@ import { rememberRun, runOrNotFound } from '../browser-binding.ts';
 import { browserClientPage } from '../browser-client.ts';
 import { RunRecorder } from '../run-recorder.ts';
 import { runView } from '../run-view.ts';
-import type { StartInput } from '../runners/contract.ts';
-import { type AnyRunner, isPlayedInBrowser, runnerOf } from '../runners/index.ts';
+import type { AnyRunner, StartInput } from '../runners/contract.ts';
+import { isPlayedInBrowser, runnerOf } from '../runners/index.ts';
 import { isAction, performAction } from '../runners/lifecycle.ts';
 import type { PlaygroundOptions } from '../index.ts';
 

@@ -72,7 +72,10 @@ export interface BrowserRunner extends RunnerCommon {
 }
 
 /** The runner flow `Id` needs: where the catalog says it runs decides its shape. */
-export type FlowRunner<Id extends FlowId = FlowId> = RunsIn<Id> extends 'browser' ? BrowserRunner : ServerRunner<Id>;
+export type FlowRunner<Id extends FlowId> = RunsIn<Id> extends 'browser' ? BrowserRunner : ServerRunner<Id>;
+
+/** Any flow's runner, as the shared routes see it: tell the two shapes apart by `script`. */
+export type AnyRunner = ServerRunner<FlowId> | BrowserRunner;
 
 /** Every flow's runner, typed by flow id: a flow without one does not compile. */
 export type RunnerRegistry = { readonly [Id in FlowId]: FlowRunner<Id> };

@@ -5,7 +5,7 @@ import type { FlowId } from '../../flows/catalog.ts';
 import * as authorizationCode from './authorization-code.ts';
 import * as authorizationCodePkce from './authorization-code-pkce.ts';
 import * as clientCredentials from './client-credentials.ts';
-import type { BrowserRunner, FlowRunner, RunnerRegistry, ServerRunner } from './contract.ts';
+import type { AnyRunner, BrowserRunner, RunnerRegistry } from './contract.ts';
 import * as implicitFormPost from './implicit-form-post.ts';
 import * as password from './password.ts';
 
@@ -17,12 +17,8 @@ export const RUNNERS: RunnerRegistry = {
   'implicit-form-post': implicitFormPost,
 };
 
-/** A flow's runner, either shape: tell them apart with isPlayedInBrowser. */
-export type AnyRunner = ServerRunner<FlowId> | BrowserRunner;
-
 export function runnerOf(flowId: FlowId): AnyRunner {
-  // Each entry is checked against its own flow id above; here one type serves them all.
-  return RUNNERS[flowId] as FlowRunner as AnyRunner;
+  return RUNNERS[flowId];
 }
 
 export function isPlayedInBrowser(runner: AnyRunner): runner is BrowserRunner {
