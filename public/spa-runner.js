@@ -6,20 +6,20 @@
 // A real SPA keeps its tokens in memory only. This one keeps them in sessionStorage so that the
 // run page can offer the next actions after a reload; that is the playground's need, not a
 // pattern to copy.
+//
+// What it is configured with (its client id, redirect URIs, what its flows ask for and call),
+// the page gives it, from Grant Lab's flow catalog and runner registry (src/playground/browser-client.ts).
 import * as oauth from '/vendor/oauth4webapi.js';
 import { describe, failure, note, recordingFetch, report, steps } from './spa-recording.js';
 
+const constants = JSON.parse(document.getElementById('browser-client-constants').textContent);
 const root = document.getElementById('run') ?? document.getElementById('spa-callback');
-const issuer = new URL(root.dataset.issuer);
-const api = root.dataset.api;
-const client = { client_id: 'spa' };
+const issuer = new URL(constants.issuer);
+const { api, redirectUri: callbackUri, postLogoutRedirectUri: loggedOutUri } = constants;
+const client = { client_id: constants.clientId };
 const clientAuth = oauth.None();
 // oauth4webapi refuses plain http unless told; Grant Lab's default issuer is http on loopback.
 const insecure = issuer.protocol === 'http:';
-const callbackUri = `${issuer.origin}/playground/spa/callback`;
-const loggedOutUri = `${issuer.origin}/playground/spa/logged-out`;
-const EXPIRED_LIFETIME = '1';
-const EXPIRY_WAIT_MS = 2500;
 
 const options = (extra = {}) => ({ [oauth.customFetch]: recordingFetch(), [oauth.allowInsecureRequests]: insecure, ...extra });
 
@@ -40,8 +40,9 @@ async function discover(runId) {
   return as;
 }
 
-async function callApi(token) {
-  return recordingFetch()(`${api}/me`, { headers: { authorization: `Bearer ${token}` } });
+/** The demo API call a flow ends on (its runner's `calls`). */
+async function callApi(flow, token) {
+  return recordingFetch()(`${api}${constants.flows[flow].calls}`, { headers: { authorization: `Bearer ${token}` } });
 }
 
 /** On the run page of a run not started yet: the client's first move. */
@@ -59,10 +60,10 @@ async function start(run) {
     ['nonce (binds the ID token to this request)', nonce],
   ]);
   const mismatch = run.failure === 'redirect-uri-mismatch';
-  const redirectUri = mismatch ? `${issuer.origin}/playground/spa/not-registered` : callbackUri;
+  const redirectUri = mismatch ? constants.unregisteredRedirectUri : callbackUri;
   const url = new URL(as.authorization_endpoint);
   for (const [name, value] of Object.entries({
-    client_id: client.client_id, response_type: 'code', redirect_uri: redirectUri, scope: run.scope,
+    client_id: client.client_id, response_type: 'code', redirect_uri: redirectUri, scope: constants.flows[run.flow].scope,
     state, nonce, code_challenge: codeChallenge, code_challenge_method: 'S256', resource: api,
   })) url.searchParams.set(name, value);
   steps.push({
@@ -81,7 +82,7 @@ async function start(run) {
     location.reload();
     return;
   }
-  remember(state, { runId: run.id, codeVerifier, nonce, redirectUri, failure: run.failure });
+  remember(state, { runId: run.id, flow: run.flow, codeVerifier, nonce, redirectUri, failure: run.failure });
   await report(run.id);
   location.assign(url);
 }
@@ -98,7 +99,7 @@ async function finish() {
     return;
   }
   forget(state);
-  const { runId, nonce, redirectUri } = context;
+  const { runId, flow, nonce, redirectUri } = context;
   steps.push({
     kind: 'redirect', title: 'The authorization server redirects the browser back to the app', from: 'server', to: 'client',
     method: 'GET', url: `${returned.origin}${returned.pathname}`, params: [...returned.searchParams], exposesToken: false,
@@ -128,7 +129,7 @@ async function finish() {
     const response = await oauth.authorizationCodeGrantRequest(as, client, clientAuth, callbackParameters, redirectUri, codeVerifier, options({
       // RFC 8707 §2.2: name the API again to get an access token for it.
       // The API was named once, at the authorization request: the token is for it (and UserInfo).
-      additionalParameters: { ...(context.failure === 'expired-token' ? { expires_in: EXPIRED_LIFETIME } : {}) },
+      additionalParameters: { ...(context.failure === 'expired-token' ? { expires_in: constants.expiredTokenLifetime } : {}) },
     }));
     return oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: nonce, requireIdToken: true });
   };
@@ -154,14 +155,14 @@ async function finish() {
     } catch (error) {
       failure('The replayed code was refused', error);
     }
-    const response = await callApi(tokens.access_token);
+    const response = await callApi(flow, tokens.access_token);
     return done(runId, 'failed', `The replayed code was refused, and the first exchange's access token now gets HTTP ${response.status} from the demo API: the grant was revoked.`);
   }
   if (context.failure === 'expired-token') {
-    note('Waiting for the token to expire', [['waited', `${EXPIRY_WAIT_MS / 1000} s`]]);
-    await new Promise((resolve) => setTimeout(resolve, EXPIRY_WAIT_MS));
+    note('Waiting for the token to expire', [['waited', `${constants.expiryWaitMs / 1000} s`]]);
+    await new Promise((resolve) => setTimeout(resolve, constants.expiryWaitMs));
   }
-  const response = await callApi(tokens.access_token);
+  const response = await callApi(flow, tokens.access_token);
   if (response.ok) return done(runId, 'succeeded', `Signed in in the browser; the demo API answered ${response.status} to the access token.`);
   return done(runId, 'failed', `The demo API refused the access token: HTTP ${response.status} ${response.headers.get('www-authenticate') ?? ''}`);
 }
@@ -180,7 +181,7 @@ async function act(run, action) {
   try {
     switch (action) {
       case 'call-api': {
-        const response = await callApi(tokens.accessToken);
+        const response = await callApi(run.flow, tokens.accessToken);
         note(`The demo API answered ${response.status}`);
         break;
       }
@@ -209,7 +210,7 @@ async function act(run, action) {
       }
       case 'revoke': {
         await oauth.processRevocationResponse(await oauth.revocationRequest(as, client, clientAuth, tokens.refreshToken, options()));
-        const response = await callApi(tokens.accessToken);
+        const response = await callApi(run.flow, tokens.accessToken);
         note(`Revoked; the access token now gets ${response.status}`, [], 'Revoking the refresh token ended the grant, and with it its access tokens.');
         break;
       }
@@ -260,11 +261,11 @@ async function loggedOut() {
 
 async function main() {
   if (root.id === 'spa-callback') {
-    if (location.pathname === '/playground/spa/logged-out') await loggedOut();
+    if (location.pathname === new URL(loggedOutUri).pathname) await loggedOut();
     else await finish();
     return;
   }
-  const run = { id: root.dataset.runId, scope: root.dataset.scope, failure: root.dataset.failure || undefined };
+  const run = { id: root.dataset.runId, flow: root.dataset.flow, failure: root.dataset.failure || undefined };
   if (root.dataset.status === 'waiting-for-browser' && root.dataset.steps === '0') await start(run);
   for (const button of document.querySelectorAll('button[data-browser-action]')) {
     button.addEventListener('click', () => {

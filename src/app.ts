@@ -11,18 +11,18 @@ import { DEMO_API_PATH, demoApi } from './api/index.ts';
 import { introspectInProcess } from './api/introspect-in-process.ts';
 import { verifyJwtAccessToken, verifyOpaqueAccessToken } from './api/verify-access-token.ts';
 import type { GrantLabConfig } from './config/types.ts';
+import { edgeError, sendEdgeError, sendError } from './http/error-reply.ts';
 import { loggerOptions, PathOnlyLogController } from './http/logging.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { CsrfProtection } from './interactions/csrf.ts';
 import { interactionRoutes } from './interactions/index.ts';
-import { sendErrorPage } from './pages/error-page.ts';
 import { endpointsPage } from './pages/endpoints.ts';
 import { recommenderPages } from './pages/recommender.ts';
 import type { Flow } from './flows/catalog.ts';
 import { followBrowserTrail } from './playground/browser-trail.ts';
 import { flowSetup } from './playground/flow-setup.ts';
 import { playground } from './playground/index.ts';
-import { RunStore } from './playground/runs.ts';
+import { MemoryRunStore } from './playground/run-store.ts';
 import { createProvider } from './provider/index.ts';
 import type { ResourceCatalog } from './provider/resources.ts';
 import { loadKeyMaterial } from './provider/keys.ts';
@@ -54,10 +54,6 @@ declare module 'fastify' {
 export interface BuildOptions {
   serverFactory?: FastifyServerOptions['serverFactory'];
   logStream?: NodeJS.WritableStream;
-}
-
-function wantsHtml(accept: string | undefined): boolean {
-  return accept?.includes('text/html') ?? false;
 }
 
 export async function buildApp(config: GrantLabConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
@@ -97,21 +93,11 @@ export async function buildApp(config: GrantLabConfig, options: BuildOptions = {
   app.addHook('onSend', async (_request, reply) => {
     reply.headers(securityHeaders);
   });
-  app.setErrorHandler(async (error: Error & { statusCode?: number }, request, reply) => {
-    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    if (status === 500) request.log.error({ err: error }, 'request failed');
-    const description = status === 500 ? 'unexpected error' : error.message;
-    if (wantsHtml(request.headers.accept)) {
-      return sendErrorPage(reply, status, status === 500 ? 'Something went wrong' : 'This request cannot be processed', description);
-    }
-    return reply.code(status).send({ error: status === 500 ? 'server_error' : 'invalid_request', error_description: description });
-  });
-  app.setNotFoundHandler(async (request, reply) => {
-    if (wantsHtml(request.headers.accept)) {
-      return sendErrorPage(reply, 404, 'Not found', 'There is no page at this address.');
-    }
-    return reply.code(404).send({ error: 'not_found', error_description: `no route for ${request.method} ${request.url.split('?')[0]}` });
-  });
+  app.setErrorHandler(async (error: Error & { statusCode?: number }, request, reply) => (
+    sendEdgeError(request, reply, edgeError(error, request, 'request failed'))));
+  app.setNotFoundHandler(async (request, reply) => sendError(request, reply, 404,
+    { error: 'not_found', error_description: `no route for ${request.method} ${request.url.split('?')[0]}` },
+    { title: 'Not found', message: 'There is no page at this address.' }));
 
   // The engine.
   const { provider, resources, revocations } = await createProvider({
@@ -124,7 +110,7 @@ export async function buildApp(config: GrantLabConfig, options: BuildOptions = {
   });
   // The live runner records the browser's own exchanges with the engine and the interactions
   // during a run (sign-in, consent, logout): its hook must come before the routes it watches.
-  const runs = new RunStore();
+  const runs = new MemoryRunStore();
   app.addHook('onRequest', followBrowserTrail({
     issuer: config.issuer,
     runs,

@@ -9,15 +9,17 @@
 //   only, redirect URI http://localhost:4003/callback, post-logout http://localhost:4003/logged-out.
 // - Run: npm run client:login-only, open http://localhost:4003 and sign in as bob / builder.
 //   HOST (default localhost) is the address to listen on.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import formbody from '@fastify/formbody';
-import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import { randomBytes } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { decodeProtectedHeader } from 'jose';
 import * as client from 'openid-client';
-import { FLOWS } from '../../src/flows/catalog.ts';
-import { samplePageHeaders, sampleStylesheet } from '../shared/html.ts';
+import { findFlow } from '../../src/flows/catalog.ts';
+import { cookie, readCookie } from '../shared/cookies.ts';
+import { csrfTokenMatches } from '../shared/csrf.ts';
+import { discoverOnFirstUse } from '../shared/discovery.ts';
 import { homePage, loggedOutPage, problemPage, type SignedInUser } from './pages.ts';
-import { describeOAuthError, serveSample } from '../shared/serve.ts';
+import { describeOAuthError } from '../shared/oauth-errors.ts';
+import { sampleWebApp, serveSample } from '../shared/serve.ts';
 
 const CLIENT_ID = 'login-only';
 const ISSUER = new URL(process.env.ISSUER ?? 'http://localhost:3000');
@@ -27,23 +29,17 @@ const PORT = 4003;
 const REDIRECT_URI = `${APP_URL}/callback`;
 const POST_LOGOUT_REDIRECT_URI = `${APP_URL}/logged-out`;
 // The scope Grant Lab's flow catalog uses for this flow: openid profile email.
-const SCOPE = FLOWS.find((flow) => flow.clientId === CLIENT_ID)!.scope;
+const SCOPE = findFlow('implicit-form-post')!.scope;
 
-let discovered: Promise<client.Configuration> | undefined;
-function oidc(): Promise<client.Configuration> {
-  discovered ??= client.discovery(ISSUER, CLIENT_ID, undefined, client.None(), {
-    // Plain http only because Grant Lab runs locally: anywhere else the issuer MUST be https.
-    execute: [
-      ...(ISSUER.protocol === 'http:' ? [client.allowInsecureRequests] : []),
-      // response_type=id_token: the response is an ID token, verified by implicitAuthentication.
-      client.useIdTokenResponseType,
-    ],
-  }).catch((error: unknown) => {
-    discovered = undefined;
-    throw error;
-  });
-  return discovered;
-}
+// Discovery is done once, on first use, and retried if the issuer was not up yet.
+const oidc = discoverOnFirstUse(() => client.discovery(ISSUER, CLIENT_ID, undefined, client.None(), {
+  // Plain http only because Grant Lab runs locally: anywhere else the issuer MUST be https.
+  execute: [
+    ...(ISSUER.protocol === 'http:' ? [client.allowInsecureRequests] : []),
+    // response_type=id_token: the response is an ID token, verified by implicitAuthentication.
+    client.useIdTokenResponseType,
+  ],
+}));
 
 // Server-side state behind two random ids in HttpOnly cookies: the sign-in in progress (state
 // and nonce) and the signed-in user. In memory: a real site uses a shared store.
@@ -52,34 +48,16 @@ const sessions = new Map<string, SignedInUser & { idToken: string }>();
 const PENDING_COOKIE = 'login_only_pending';
 const SESSION_COOKIE = 'login_only_session';
 const randomId = () => randomBytes(32).toString('base64url');
-// SameSite=Lax: the form_post arrives as a POST from the issuer's page. Browsers send Lax
-// cookies with it only when the issuer is the same site (http://localhost:3000 and
-// http://localhost:4003 are: ports do not count). A site whose identity provider is another
-// site needs SameSite=None; Secure on this cookie, and therefore https.
-const cookie = (name: string, value: string, maxAgeSeconds: number) => `${name}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}`;
+// SameSite=Lax (see ../shared/cookies.ts): the form_post arrives as a POST from the issuer's
+// page. Browsers send Lax cookies with it only when the issuer is the same site
+// (http://localhost:3000 and http://localhost:4003 are: ports do not count). A site whose
+// identity provider is another site needs SameSite=None; Secure on this cookie, and so https.
+const cookieOf = (request: FastifyRequest, name: string) => readCookie(request.headers.cookie, name);
 
-function readCookie(request: FastifyRequest, name: string): string | undefined {
-  for (const part of request.headers.cookie?.split(';') ?? []) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
-}
-
-const currentSession = (request: FastifyRequest) => sessions.get(readCookie(request, SESSION_COOKIE) ?? '');
+const currentSession = (request: FastifyRequest) => sessions.get(cookieOf(request, SESSION_COOKIE) ?? '');
 const sendPage = (reply: FastifyReply, status: number, body: string) => reply.code(status).type('text/html').send(body);
 
-const app = Fastify({ logger: false });
-await app.register(formbody);
-app.addHook('onSend', async (_request, reply) => {
-  if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) reply.headers(samplePageHeaders(ISSUER.origin));
-});
-app.setErrorHandler(async (error, _request, reply) => {
-  process.stderr.write(`login-only: ${error instanceof Error ? error.stack : String(error)}\n`);
-  return sendPage(reply, 500, problemPage('Something went wrong', 'The site could not finish this request.'));
-});
-
-app.get('/sample.css', async (_request, reply) => reply.type(sampleStylesheet.contentType).send(sampleStylesheet.body));
+const app = await sampleWebApp('login-only', ISSUER, problemPage('Something went wrong', 'The site could not finish this request.'));
 app.get('/', async (request, reply) => sendPage(reply, 200, homePage(currentSession(request))));
 
 app.get('/login', async (_request, reply) => {
@@ -103,7 +81,7 @@ app.get('/login', async (_request, reply) => {
 
 app.post<{ Body: Record<string, string> }>('/callback', async (request, reply) => {
   const config = await oidc();
-  const pendingId = readCookie(request, PENDING_COOKIE) ?? '';
+  const pendingId = cookieOf(request, PENDING_COOKIE) ?? '';
   const pending = pendingSignIns.get(pendingId);
   // The sign-in transaction is single-use, whatever happens next.
   pendingSignIns.delete(pendingId);
@@ -141,12 +119,10 @@ app.post<{ Body: Record<string, string> }>('/callback', async (request, reply) =
 });
 
 app.post<{ Body: { csrf?: string } }>('/logout', async (request, reply) => {
-  const sessionId = readCookie(request, SESSION_COOKIE) ?? '';
+  const sessionId = cookieOf(request, SESSION_COOKIE) ?? '';
   const session = sessions.get(sessionId);
   if (!session) return reply.code(303).redirect('/');
-  const expected = Buffer.from(session.csrfToken);
-  const submitted = Buffer.from(String(request.body?.csrf ?? ''));
-  if (expected.length !== submitted.length || !timingSafeEqual(expected, submitted)) {
+  if (!csrfTokenMatches(session.csrfToken, request.body?.csrf)) {
     return sendPage(reply, 403, problemPage('Sign-out refused', 'This form did not come from this site.'));
   }
   sessions.delete(sessionId);

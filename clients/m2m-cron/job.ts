@@ -10,7 +10,8 @@
 //   RENEW_BEFORE_SECONDS (default 60): how long before expiry a token is replaced.
 import { parseArgs } from 'node:util';
 import * as client from 'openid-client';
-import { FLOWS } from '../../src/flows/catalog.ts';
+import { findFlow } from '../../src/flows/catalog.ts';
+import { describeOAuthError } from '../shared/oauth-errors.ts';
 import { AccessTokenCache } from './access-token-cache.ts';
 
 const CLIENT_ID = 'm2m-cron';
@@ -20,7 +21,7 @@ const ISSUER = new URL(process.env.ISSUER ?? 'http://localhost:3000');
 // RFC 8707: the token is asked for one API, and its `aud` will name that API.
 const API = `${ISSUER.origin}/api`;
 // The scope Grant Lab's flow catalog gives this client: read:reports.
-const SCOPE = FLOWS.find((flow) => flow.clientId === CLIENT_ID)!.scope;
+const SCOPE = findFlow('client-credentials')!.scope;
 
 const { values: options } = parseArgs({ options: { every: { type: 'string' } } });
 const everySeconds = options.every === undefined ? undefined : Number(options.every);
@@ -74,23 +75,12 @@ async function run(): Promise<void> {
   }
 }
 
-/** The protocol's own error code and description, however the server sent them. */
-function describe(error: unknown): string {
-  if (error instanceof client.ResponseBodyError) return `${error.error}: ${error.error_description ?? ''}`;
-  // A 401 from the token endpoint (RFC 6749 §5.2) carries its error in WWW-Authenticate.
-  if (error instanceof client.WWWAuthenticateChallengeError) {
-    const { error: code, error_description: text } = error.cause[0]?.parameters ?? {};
-    return `${code ?? error.response.status}: ${text ?? ''}`;
-  }
-  return error instanceof Error ? error.message : String(error);
-}
-
 log(`m2m-cron: issuer ${ISSUER.origin}, scope ${SCOPE}`);
 if (everySeconds === undefined) {
   try {
     await run();
   } catch (error) {
-    log(`failed: ${describe(error)}`);
+    log(`failed: ${describeOAuthError(error)}`);
     process.exitCode = 1;
   }
 } else {
@@ -101,7 +91,7 @@ if (everySeconds === undefined) {
     try {
       await run();
     } catch (error) {
-      log(`failed: ${describe(error)}; trying again in ${everySeconds} s`);
+      log(`failed: ${describeOAuthError(error)}; trying again in ${everySeconds} s`);
     }
     if (!stopped) timer = setTimeout(tick, everySeconds * 1000);
   };

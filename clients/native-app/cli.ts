@@ -12,8 +12,9 @@
 //   comes back to this machine's loopback). Add `-- --no-browser` to only print it.
 import { parseArgs } from 'node:util';
 import * as client from 'openid-client';
-import { FLOWS } from '../../src/flows/catalog.ts';
+import { findFlow } from '../../src/flows/catalog.ts';
 import { escapeHtml } from '../shared/html.ts';
+import { describeOAuthError } from '../shared/oauth-errors.ts';
 import { listenOnLoopback } from './loopback-redirect.ts';
 import { openSystemBrowser } from './system-browser.ts';
 
@@ -22,7 +23,7 @@ const ISSUER = new URL(process.env.ISSUER ?? 'http://localhost:3000');
 const API = `${ISSUER.origin}/api`;
 // A native app is a public client asking for a user's tokens, like the spa: the catalog's
 // browser flow gives the scope (openid profile email read:reports write:reports).
-const SCOPE = FLOWS.find((flow) => flow.id === 'authorization-code-pkce')!.scope;
+const SCOPE = findFlow('authorization-code-pkce')!.scope;
 const { values: options } = parseArgs({ options: { 'no-browser': { type: 'boolean', default: false } } });
 
 const print = (line = '') => process.stdout.write(`${line}\n`);
@@ -89,21 +90,13 @@ try {
     print(`GET /api/reports → ${reports.status}, ${list.length} reports:`);
     for (const report of list) print(`  #${report.id} ${report.title} (by ${report.created_by})`);
   } catch (error) {
-    respond(400, page('Sign-in failed', `${describe(error)}. Go back to the terminal.`));
+    respond(400, page('Sign-in failed', `${describeOAuthError(error)}. Go back to the terminal.`));
     throw error;
   }
 } catch (error) {
-  print(`Sign-in failed: ${describe(error)}`);
+  print(`Sign-in failed: ${describeOAuthError(error)}`);
   exitCode = 1;
 } finally {
   loopback.close();
 }
 process.exitCode = exitCode;
-
-function describe(error: unknown): string {
-  if (error instanceof client.AuthorizationResponseError || error instanceof client.ResponseBodyError) {
-    return `${error.error}${error.error_description ? `: ${error.error_description}` : ''}`;
-  }
-  if (error instanceof Error) return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
-  return String(error);
-}

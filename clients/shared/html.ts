@@ -2,6 +2,7 @@
 // escapes what it interpolates, the page frame, and the headers every sample page carries.
 // Everything about OAuth lives in each sample itself.
 import { readFileSync } from 'node:fs';
+import { sampleSecurityHeaders } from './security-headers.ts';
 
 const STYLESHEET = readFileSync(new URL('./sample.css', import.meta.url), 'utf8');
 
@@ -55,26 +56,14 @@ ${body}
 }
 
 /**
- * Headers for every sample page. The CSP allows no script at all and styles from the app
- * itself; forms may post to the app and be redirected on to the issuer (browsers apply
- * form-action to the redirect as well). Referrer-Policy: a code or state in the callback URL
- * must not leak to another site.
+ * Headers for every server-rendered sample page. The CSP allows no script at all and styles
+ * from the app itself; forms may post to the app and be redirected on to the issuer (browsers
+ * apply form-action to the redirect as well).
  */
 export function samplePageHeaders(issuer: string): Record<string, string> {
   return {
     'content-type': 'text/html; charset=utf-8',
-    'content-security-policy': [
-      "default-src 'none'",
-      "style-src 'self'",
-      `form-action 'self' ${new URL(issuer).origin}`,
-      "base-uri 'none'",
-      "frame-ancestors 'none'",
-    ].join('; '),
-    'x-frame-options': 'DENY',
-    'x-content-type-options': 'nosniff',
-    'referrer-policy': 'no-referrer',
-    // Pages show who is signed in: never from a shared cache, never from history after sign-out.
-    'cache-control': 'no-store',
+    ...sampleSecurityHeaders(["style-src 'self'", `form-action 'self' ${new URL(issuer).origin}`]),
   };
 }
 

@@ -14,7 +14,8 @@
 //   how long before expiry the page replaces its access token.
 import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
-import { FLOWS } from '../../src/flows/catalog.ts';
+import { findFlow } from '../../src/flows/catalog.ts';
+import { sampleSecurityHeaders } from '../shared/security-headers.ts';
 import { serveSample } from '../shared/serve.ts';
 
 const CLIENT_ID = 'spa';
@@ -28,7 +29,7 @@ const PAGE_CONFIG = JSON.stringify({
   issuer: ISSUER.origin,
   clientId: CLIENT_ID,
   // The scope Grant Lab's flow catalog uses for this flow: openid profile email read:reports write:reports.
-  scope: FLOWS.find((flow) => flow.clientId === CLIENT_ID)!.scope,
+  scope: findFlow('authorization-code-pkce')!.scope,
   // RFC 8707: the demo API's resource indicator, named on every token request.
   api: `${ISSUER.origin}/api`,
   redirectUri: `${APP_URL}/callback`,
@@ -48,25 +49,11 @@ const INDEX = file('./public/index.html');
 // The app's routes: each is the same page, which reads location.pathname.
 const PAGES = new Set(['/', '/callback', '/logged-out']);
 
-const HEADERS = {
-  // Tokens live in this page's memory, so what may run in it is the whole defence: scripts from
-  // this origin only, no inline script, and fetch only to this origin and the issuer (whose
-  // origin also serves the demo API).
-  'content-security-policy': [
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self'",
-    `connect-src 'self' ${ISSUER.origin}`,
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; '),
-  'x-frame-options': 'DENY',
-  'x-content-type-options': 'nosniff',
-  // The code and state arrive in the callback URL: never send that URL to another site.
-  'referrer-policy': 'no-referrer',
-  'cache-control': 'no-store',
-};
+// Tokens live in this page's memory, so what may run in it is the whole defence: scripts from
+// this origin only, no inline script, and fetch only to this origin and the issuer (whose
+// origin also serves the demo API). The code and state arrive in the callback URL, which the
+// headers keep from another site too.
+const HEADERS = sampleSecurityHeaders(["script-src 'self'", "style-src 'self'", `connect-src 'self' ${ISSUER.origin}`, "form-action 'none'"]);
 
 const app = Fastify({ logger: false });
 app.addHook('onSend', async (_request, reply) => {

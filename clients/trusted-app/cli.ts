@@ -15,7 +15,8 @@
 // Anything that can should use the native-app sample's flow (RFC 8252) instead.
 import { parseArgs } from 'node:util';
 import * as client from 'openid-client';
-import { FLOWS } from '../../src/flows/catalog.ts';
+import { findFlow } from '../../src/flows/catalog.ts';
+import { describeOAuthError } from '../shared/oauth-errors.ts';
 import { TerminalPrompt } from './prompt.ts';
 
 const CLIENT_ID = 'trusted-app';
@@ -23,7 +24,7 @@ const CLIENT_ID = 'trusted-app';
 const CLIENT_SECRET = process.env.CLIENT_SECRET ?? 'trusted-app-secret';
 const ISSUER = new URL(process.env.ISSUER ?? 'http://localhost:3000');
 const API = `${ISSUER.origin}/api`;
-const FLOW = FLOWS.find((flow) => flow.clientId === CLIENT_ID)!;
+const FLOW = findFlow('password')!;
 // A username may come on the command line; a password never does (shell history, `ps`).
 const { values: options } = parseArgs({ options: { username: { type: 'string' } } });
 
@@ -80,17 +81,6 @@ try {
   // RFC 7009: this run keeps nothing, so the refresh token is revoked rather than left valid.
   if (tokens.refresh_token) await client.tokenRevocation(config, tokens.refresh_token, { token_type_hint: 'refresh_token' });
 } catch (error) {
-  print(`Sign-in failed: ${describe(error)}`);
+  print(`Sign-in failed: ${describeOAuthError(error)}`);
   process.exitCode = 1;
-}
-
-function describe(error: unknown): string {
-  if (error instanceof client.ResponseBodyError) {
-    const retryAfter = error.response.headers.get('retry-after');
-    return `${error.error}${error.error_description ? `: ${error.error_description}` : ''}${retryAfter ? ` (retry after ${retryAfter} s)` : ''}`;
-  }
-  if (error instanceof client.WWWAuthenticateChallengeError) {
-    return `${error.cause[0]?.parameters.error ?? error.response.status}`;
-  }
-  return error instanceof Error ? error.message : String(error);
 }

@@ -10,14 +10,14 @@
 // - Run: npm run client:web-app, open http://localhost:4001 and sign in as alice / wonderland.
 //   HOST (default localhost) is the address to listen on; REFRESH_BEFORE_SECONDS (default 30)
 //   how long before expiry an access token is replaced.
-import formbody from '@fastify/formbody';
-import Fastify from 'fastify';
 import * as client from 'openid-client';
-import { FLOWS } from '../../src/flows/catalog.ts';
-import { samplePageHeaders, sampleStylesheet } from '../shared/html.ts';
+import { findFlow } from '../../src/flows/catalog.ts';
+import { discoverOnFirstUse } from '../shared/discovery.ts';
 import { homePage, loggedOutPage, type Me, problemPage, type Report, reportsPage } from './pages.ts';
-import { csrfTokenMatches, type Session, SessionStore, type SessionTokens } from './sessions.ts';
-import { describeOAuthError, serveSample } from '../shared/serve.ts';
+import { csrfTokenMatches } from '../shared/csrf.ts';
+import { type Session, SessionStore, type SessionTokens } from './sessions.ts';
+import { describeOAuthError } from '../shared/oauth-errors.ts';
+import { sampleWebApp, serveSample } from '../shared/serve.ts';
 
 const CLIENT_ID = 'web-app';
 // A secret belongs in a secret store or the environment; this one is Grant Lab's public demo secret.
@@ -32,36 +32,17 @@ const POST_LOGOUT_REDIRECT_URI = `${APP_URL}/logged-out`;
 // RFC 8707: the access token is asked for the demo API; its `aud` names that API.
 const API = `${ISSUER.origin}/api`;
 // The scope Grant Lab's flow catalog uses for this flow: openid profile email read:reports.
-const SCOPE = FLOWS.find((flow) => flow.clientId === CLIENT_ID)!.scope;
+const SCOPE = findFlow('authorization-code')!.scope;
 const REFRESH_BEFORE_MS = Number(process.env.REFRESH_BEFORE_SECONDS ?? 30) * 1000;
 
 // Discovery is done once, on first use, and retried if the issuer was not up yet.
-let discovered: Promise<client.Configuration> | undefined;
-function oidc(): Promise<client.Configuration> {
-  discovered ??= client.discovery(ISSUER, CLIENT_ID, CLIENT_SECRET, client.ClientSecretBasic(CLIENT_SECRET), {
-    // Plain http only because Grant Lab runs locally: anywhere else the issuer MUST be https.
-    execute: ISSUER.protocol === 'http:' ? [client.allowInsecureRequests] : [],
-  }).catch((error: unknown) => {
-    discovered = undefined;
-    throw error;
-  });
-  return discovered;
-}
+const oidc = discoverOnFirstUse(() => client.discovery(ISSUER, CLIENT_ID, CLIENT_SECRET, client.ClientSecretBasic(CLIENT_SECRET), {
+  // Plain http only because Grant Lab runs locally: anywhere else the issuer MUST be https.
+  execute: ISSUER.protocol === 'http:' ? [client.allowInsecureRequests] : [],
+}));
 
 const sessions = new SessionStore(new URL(APP_URL).protocol === 'https:');
-const app = Fastify({ logger: false });
-await app.register(formbody);
-
-app.addHook('onSend', async (_request, reply) => {
-  if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) reply.headers(samplePageHeaders(ISSUER.origin));
-});
-// 5xx details go to the console, never to the page.
-app.setErrorHandler(async (error, _request, reply) => {
-  process.stderr.write(`web-app: ${error instanceof Error ? error.stack : String(error)}\n`);
-  return reply.code(500).type('text/html').send(problemPage('Something went wrong', 'The app could not finish this request.'));
-});
-
-app.get('/sample.css', async (_request, reply) => reply.type(sampleStylesheet.contentType).send(sampleStylesheet.body));
+const app = await sampleWebApp('web-app', ISSUER, problemPage('Something went wrong', 'The app could not finish this request.'));
 
 app.get('/', async (request, reply) => reply.type('text/html').send(homePage(sessions.find(request.headers.cookie))));
 
@@ -155,7 +136,7 @@ app.get('/reports', async (request, reply) => {
 app.post<{ Body: { csrf?: string } }>('/logout', async (request, reply) => {
   const session = sessions.find(request.headers.cookie);
   if (!session) return reply.redirect('/');
-  if (!csrfTokenMatches(session, request.body?.csrf)) {
+  if (!csrfTokenMatches(session.csrfToken, request.body?.csrf)) {
     return reply.code(403).type('text/html').send(problemPage('Sign-out refused', 'This form did not come from this app.'));
   }
   const config = await oidc();

@@ -1,7 +1,8 @@
 // Server-side sessions for the web-app sample. The browser holds only a random session id in an
 // HttpOnly, SameSite=Lax cookie; tokens and the sign-in transaction stay in this process.
 // In memory, so a restart signs everyone out: a real app keeps sessions in a shared store.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { cookie, readCookie } from '../shared/cookies.ts';
 
 export interface PendingSignIn {
   state: string;
@@ -65,30 +66,15 @@ export class SessionStore {
 
   setCookie(session: Session): string {
     const maxAge = Math.max(0, Math.round((session.expiresAt - Date.now()) / 1000));
-    return `${COOKIE}=${session.id}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${this.#secure ? '; Secure' : ''}`;
+    return cookie(COOKIE, session.id, maxAge, { secure: this.#secure });
   }
 
   clearCookie(): string {
-    return `${COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0${this.#secure ? '; Secure' : ''}`;
+    return cookie(COOKIE, '', 0, { secure: this.#secure });
   }
 
   #sweep(): void {
     const now = Date.now();
     for (const [id, session] of this.#sessions) if (session.expiresAt <= now) this.#sessions.delete(id);
   }
-}
-
-export function csrfTokenMatches(session: Session, submitted: unknown): boolean {
-  if (typeof submitted !== 'string') return false;
-  const expected = Buffer.from(session.csrfToken);
-  const actual = Buffer.from(submitted);
-  return expected.length === actual.length && timingSafeEqual(expected, actual);
-}
-
-function readCookie(header: string | undefined, name: string): string | undefined {
-  for (const part of header?.split(';') ?? []) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
 }

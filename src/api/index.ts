@@ -2,6 +2,7 @@
 // separate service would. Its identifier (resource indicator, `aud`) is {issuer}/api.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiDefinition } from '../config/types.ts';
+import { edgeError } from '../http/error-reply.ts';
 import { type AccessTokenClaims, bearerTokenFrom, BearerTokenError, type VerifyAccessToken } from './verify-access-token.ts';
 import { ReportStore } from './reports.ts';
 
@@ -51,12 +52,9 @@ export async function demoApi(app: FastifyInstance, { api, verify }: DemoApiOpti
       reply.header('www-authenticate', challenge(realm, error));
       return reply.code(error.statusCode).send({ error: error.code, error_description: error.message });
     }
-    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    if (status === 500) {
-      request.log.error({ err: error }, 'demo API failed');
-      return reply.code(500).send({ error: 'server_error', error_description: 'unexpected error' });
-    }
-    return reply.code(status).send({ error: 'invalid_request', error_description: error.message });
+    // An API answers programs: JSON, whatever the Accept header says.
+    const problem = edgeError(error, request, 'demo API failed');
+    return reply.code(problem.status).send({ error: problem.error, error_description: problem.description });
   });
 
   const requireToken = (options: { scope?: string; user?: boolean }) => async (request: FastifyRequest, reply: FastifyReply) => {

@@ -35,12 +35,13 @@ export interface Flow {
   runsIn: 'server' | 'browser';
   /** Scopes the runner asks for. */
   scope: string;
-  badge?: { kind: 'discouraged' | 'deprecated'; text: string };
-  caveats: string[];
-  references: Reference[];
-  failures: FailureId[];
+  badge?: { readonly kind: 'discouraged' | 'deprecated'; readonly text: string };
+  caveats: readonly string[];
+  references: readonly Reference[];
+  /** The breakages "What can go wrong" offers; the flow's runner plays each (src/playground/runners/). */
+  failures: readonly FailureId[];
   /** What the run shows, step by step, before it is run. */
-  outline: string[];
+  outline: readonly string[];
 }
 
 export const rfc = (number: number, section?: string, anchor?: string): Reference => ({
@@ -52,7 +53,8 @@ export const OIDC_CORE = (section: string, anchor: string): Reference => ({
   url: `https://openid.net/specs/openid-connect-core-1_0.html#${anchor}`,
 });
 
-export const FLOWS: readonly Flow[] = [
+// `as const`: each flow's breakages are known by type, so a runner can test only its own.
+const CATALOG = [
   {
     id: 'client-credentials',
     title: 'Client Credentials',
@@ -163,7 +165,15 @@ export const FLOWS: readonly Flow[] = [
       'The server checks state and verifies the ID token, nonce included.',
     ],
   },
-];
+] as const satisfies readonly Flow[];
+
+export const FLOWS: readonly Flow[] = CATALOG;
+
+type CatalogById = { [Entry in (typeof CATALOG)[number] as Entry['id']]: Entry };
+/** The breakages flow `Id` offers, by type. */
+export type FailureOf<Id extends FlowId> = CatalogById[Id]['failures'][number];
+/** Where flow `Id` is played, by type: a runner's shape follows from it. */
+export type RunsIn<Id extends FlowId> = CatalogById[Id]['runsIn'];
 
 export const FAILURES: Record<FailureId, { title: string; explains: string }> = {
   'wrong-client-secret': {
@@ -204,6 +214,13 @@ export function findFlow(id: string): Flow | undefined {
   return FLOWS.find((flow) => flow.id === id);
 }
 
+/** The catalog entry of a flow id known to be one (a run's, a runner's). */
+export function flowById(id: FlowId): Flow {
+  const flow = findFlow(id);
+  if (!flow) throw new Error(`the catalog has no flow ${id}`);
+  return flow;
+}
+
 export function isFailureOf(flow: Flow, failure: string): failure is FailureId {
-  return (flow.failures as string[]).includes(failure);
+  return (flow.failures as readonly string[]).includes(failure);
 }

@@ -3,6 +3,7 @@
 // the form came from another site is refused before the token is even looked at.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import { fromAnotherSite } from '../http/fetch-metadata.ts';
 
 export class CsrfProtection {
   readonly #secret: Buffer;
@@ -17,10 +18,7 @@ export class CsrfProtection {
 
   /** True when the POST came from our own page for this interaction. */
   verify(request: FastifyRequest, uid: string, token: unknown): boolean {
-    // Sec-Fetch-Site (Fetch Metadata): absent from non-browser clients, "same-origin" from our
-    // own pages, "none" when the user navigated directly.
-    const site = request.headers['sec-fetch-site'];
-    if (site !== undefined && site !== 'same-origin' && site !== 'none') return false;
+    if (fromAnotherSite(request)) return false;
     if (typeof token !== 'string') return false;
     const expected = Buffer.from(this.tokenFor(uid));
     const given = Buffer.from(token);

@@ -3,6 +3,7 @@
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { INTERACTION_PATH } from '../provider/routes.ts';
+import { edgeError } from '../http/error-reply.ts';
 import { sendErrorPage } from '../pages/error-page.ts';
 import { type Interaction, InteractionPageError, loadInteraction, type InteractionDependencies } from './context.ts';
 import { denyInteraction, renderConsent, submitConsent } from './consent.ts';
@@ -31,16 +32,11 @@ export async function interactionRoutes(app: FastifyInstance, deps: InteractionD
     if (error instanceof InteractionPageError) {
       return sendErrorPage(reply, error.statusCode, error.title, error.message);
     }
-    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    if (status === 500) request.log.error({ err: error }, 'interaction failed');
-    return sendErrorPage(
-      reply,
-      status,
-      status === 500 ? 'Something went wrong' : 'This request cannot be processed',
-      status === 500
-        ? 'Grant Lab hit an unexpected error. Go back to the application and try again.'
-        : 'The sign-in form was malformed or too large. Go back to the application and try again.',
-    );
+    // A form page, so always HTML, in words for the person signing in.
+    const { status, title } = edgeError(error, request, 'interaction failed');
+    return sendErrorPage(reply, status, title, status === 500
+      ? 'Grant Lab hit an unexpected error. Go back to the application and try again.'
+      : 'The sign-in form was malformed or too large. Go back to the application and try again.');
   });
 
   const checkedPost = (

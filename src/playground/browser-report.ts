@@ -1,12 +1,14 @@
 // The in-browser PKCE client records its own exchanges (it is the one making them) and reports
 // them here so the run page can show them like any other run. A report is untrusted input:
 // its shape is checked by schema, and it can only add to its own run's transcript.
-import type { PlaygroundEnvironment } from './client.ts';
-import { inspectTokens } from './client.ts';
+import type { PlaygroundEnvironment } from './client-configuration.ts';
 import { explainPkceFailure } from './pkce-check.ts';
 import { carriesTokens, titleFor } from './recording-fetch.ts';
+import type { RunStatus, RunTokens } from './run.ts';
+import type { RunRecorder } from './run-recorder.ts';
 import { stateChecks } from './runners/front-channel.ts';
-import { MAX_STEPS, type Run, type RunStatus, type RunTokens, type Step } from './transcript.ts';
+import { inspectTokens } from './token-inspection.ts';
+import { MAX_STEPS, type Step } from './transcript.ts';
 
 const text = (maxLength: number) => ({ type: 'string', maxLength }) as const;
 const actor = { type: 'string', enum: ['browser', 'client', 'server', 'api'] } as const;
@@ -91,7 +93,7 @@ export interface BrowserReport {
 
 export type ReportResult = { ok: true; steps: number } | { ok: false; error: string };
 
-export async function acceptBrowserReport(run: Run, env: PlaygroundEnvironment, report: BrowserReport): Promise<ReportResult> {
+export async function acceptBrowserReport(run: RunRecorder, env: PlaygroundEnvironment, report: BrowserReport): Promise<ReportResult> {
   // The page and the diagram parse these URLs; a report with one that does not parse is refused whole.
   const urls = report.steps.flatMap((step) => step.kind === 'http' ? [step.request.url] : step.kind === 'redirect' ? [step.url] : []);
   if (urls.some((url) => !URL.canParse(url))) return { ok: false, error: 'every url must be absolute' };
@@ -100,7 +102,7 @@ export async function acceptBrowserReport(run: Run, env: PlaygroundEnvironment, 
   for (const reported of report.steps) {
     // The client runs in the browser, so any token in a response it got is in the browser;
     // that is decided here, from the response itself, as is the title.
-    run.steps.push(reported.kind === 'http'
+    run.recordStep(reported.kind === 'http'
       ? {
         ...reported,
         title: reported.title ?? titleFor(reported.request.method, new URL(reported.request.url)),
@@ -111,15 +113,14 @@ export async function acceptBrowserReport(run: Run, env: PlaygroundEnvironment, 
   if (report.checkCallback) {
     const { params, expectedState, kind } = report.checkCallback;
     const checks = stateChecks(new URLSearchParams(params), expectedState, kind === 'authorization' ? env.issuer : undefined);
-    run.steps.push({ kind: 'checks', title: 'The client checks the response', actor: 'client', checks });
+    run.recordStep({ kind: 'checks', title: 'The client checks the response', actor: 'client', checks });
   }
-  if (report.tokens) run.tokens = { ...report.tokens };
+  if (report.tokens) run.keepTokens(report.tokens);
   if (report.inspect) {
     const { nonce, ...tokens } = report.inspect;
     await inspectTokens(run, env, tokens, { nonce, recordKeysFetch: false });
   }
-  if (report.status) run.status = report.status;
-  if (report.outcome) run.outcome = report.outcome;
+  if (report.status || report.outcome) run.settle(report.status ?? run.status, report.outcome || run.outcome);
   explainPkceFailure(run, run.steps.slice(reportedFrom));
   return { ok: true, steps: run.steps.length };
 }

@@ -7,8 +7,11 @@
 // tokens are redacted, and no cookie is read.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { INTERACTION_PATH, ROUTES } from '../provider/routes.ts';
-import type { RunStore, TrailKey } from './runs.ts';
-import { MAX_STEPS, type Run, type Step } from './transcript.ts';
+import { flowById } from '../flows/catalog.ts';
+import type { Run } from './run.ts';
+import { RunRecorder } from './run-recorder.ts';
+import type { RunStore, TrailKey } from './run-store.ts';
+import { MAX_STEPS, type Step } from './transcript.ts';
 
 type Visit = Extract<Step, { kind: 'visit' }>;
 
@@ -94,25 +97,31 @@ export function followBrowserTrail({ issuer, runs, promptOf }: TrailDependencies
     };
     // The confirmation form carries no state: the run shows in the redirect it answers with.
     const knownKey = route.name === 'end-session-confirm' ? undefined : key();
-    const run = knownKey && runs.followed(knownKey);
+    const run = knownKey && await runs.followed(knownKey);
     if (route.name !== 'end-session-confirm' && !run) return;
-    if (run && route.name === 'authorize' && url.searchParams.get('client_id') !== run.flow.clientId) return;
+    if (run && route.name === 'authorize' && url.searchParams.get('client_id') !== flowById(run.flowId).clientId) return;
     const prompt = route.name === 'interaction' ? await promptOf(route.uid).catch(() => undefined) : undefined;
 
     reply.raw.once('finish', () => {
       const status = reply.raw.statusCode;
       const header = reply.raw.getHeader('location');
       const location = typeof header === 'string' ? URL.parse(header, url) ?? undefined : undefined;
-      const owner = run ?? (location && followedByState(runs, location));
-      if (!owner || owner.steps.length >= MAX_STEPS) return;
-      const interaction = location?.origin === url.origin ? NEXT_INTERACTION.exec(location.pathname)?.[1] : undefined;
-      if (interaction) runs.follow(owner, { interaction });
-      owner.steps.push(visit(route, request, url, status, location, prompt));
+      const recordVisit = async () => {
+        const owner = run || (location && await followedByState(runs, location));
+        if (!owner || owner.steps.length >= MAX_STEPS) return;
+        const interaction = location?.origin === url.origin ? NEXT_INTERACTION.exec(location.pathname)?.[1] : undefined;
+        if (interaction) await runs.follow(owner, { interaction });
+        const recorder = new RunRecorder(owner, runs);
+        recorder.recordStep(visit(route, request, url, status, location, prompt));
+        await recorder.saved();
+      };
+      // The response is sent: a failure here can only lose a step of the transcript.
+      recordVisit().catch((error: unknown) => request.log.error({ err: error }, 'the browser trail lost a step'));
     });
   };
 }
 
-function followedByState(runs: RunStore, location: URL): Run | undefined {
+async function followedByState(runs: RunStore, location: URL): Promise<Run | undefined> {
   const state = location.searchParams.get('state');
   return state ? runs.followed({ state }) : undefined;
 }

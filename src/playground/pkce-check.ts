@@ -4,7 +4,8 @@
 // request, the code_verifier in the failed token request. It works the same for a client
 // Grant Lab plays and for the one in your browser, whose exchanges it only sees reported.
 import { createHash } from 'node:crypto';
-import type { Run, Step } from './transcript.ts';
+import type { RunRecorder } from './run-recorder.ts';
+import type { Step } from './transcript.ts';
 
 const sent = (step: Step | undefined, name: string): string | undefined => {
   if (step?.kind === 'redirect') return new URL(step.url).searchParams.get(name) ?? undefined;
@@ -20,7 +21,7 @@ const isFailedCodeExchange = (step: Step): step is Extract<Step, { kind: 'http' 
  * When `steps` hold a refused code exchange whose verifier does not hash to the run's
  * code_challenge, adds the server's failed PKCE check to the run, and to its outcome.
  */
-export function explainPkceFailure(run: Run, steps: readonly Step[]): void {
+export function explainPkceFailure(run: RunRecorder, steps: readonly Step[]): void {
   const exchange = steps.findLast(isFailedCodeExchange);
   const verifier = sent(exchange, 'code_verifier');
   const authorization = run.steps.findLast((step) => step.kind === 'redirect' && step.to === 'server' && sent(step, 'code_challenge') !== undefined);
@@ -29,7 +30,7 @@ export function explainPkceFailure(run: Run, steps: readonly Step[]): void {
   // S256 (RFC 7636 §4.2); the runs send no other method.
   const computed = createHash('sha256').update(verifier).digest('base64url');
   if (computed === challenge) return;
-  run.steps.push({
+  run.recordStep({
     kind: 'checks',
     title: 'Why: the server\'s PKCE check failed',
     actor: 'server',
@@ -41,5 +42,5 @@ export function explainPkceFailure(run: Run, steps: readonly Step[]): void {
     }],
   });
   const before = run.outcome ? `${run.outcome.replace(/\.?$/, '.')} ` : '';
-  run.outcome = `${before}The server's PKCE check failed: BASE64URL(SHA-256(code_verifier)) did not match the code_challenge.`;
+  run.settle(run.status, `${before}The server's PKCE check failed: BASE64URL(SHA-256(code_verifier)) did not match the code_challenge.`);
 }

@@ -1,7 +1,8 @@
 // A fetch that records each exchange raw, as an `http` step of the run, before the caller sees
 // the response. The playground hands it to openid-client (its customFetch) and uses it for its
 // own calls, so nothing is shown that did not go over the wire.
-import type { Actor, RawRequest, RawResponse, Run, Step } from './transcript.ts';
+import type { RunRecorder } from './run-recorder.ts';
+import type { Actor, RawRequest, RawResponse, Step } from './transcript.ts';
 
 // Bodies are shown, not stored forever: a huge response is cut for display.
 const MAX_BODY = 64 * 1024;
@@ -45,7 +46,7 @@ export function carriesTokens(body: string): boolean {
   return /"(access_token|refresh_token|id_token)"\s*:/.test(body);
 }
 
-export function recordingFetch(run: Run, from: Actor, options: { title?: string } = {}): typeof fetch {
+export function recordingFetch(run: RunRecorder, from: Actor, options: { title?: string } = {}): typeof fetch {
   return async (input, init = {}) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
     const request: RawRequest = {
@@ -65,7 +66,7 @@ export function recordingFetch(run: Run, from: Actor, options: { title?: string 
       response: raw,
       tokensInBrowser: from === 'browser' && carriesTokens(raw.body),
     };
-    run.steps.push(step);
+    run.recordStep(step);
     return response;
   };
 }

@@ -1,10 +1,12 @@
 // Turns a run into what its page shows: raw HTTP as text, JSON pretty-printed, times readable.
 // Escaping is the template's job; nothing here produces markup except the (escaped) diagram.
-import { FAILURES } from '../flows/catalog.ts';
+import { FAILURES, flowById } from '../flows/catalog.ts';
 import { curlCommand } from './curl.ts';
+import { clientLabel, type Run } from './run.ts';
+import { runnerOf } from './runners/index.ts';
 import { type ActionId, ACTIONS, availableActions } from './runners/lifecycle.ts';
 import { sequenceDiagram } from './sequence-diagram.ts';
-import { clientLabel, type Actor, type RawRequest, type RawResponse, type Run, type Step } from './transcript.ts';
+import type { Actor, RawRequest, RawResponse, Step } from './transcript.ts';
 
 function prettyBody(body: string, contentType: string | undefined): string {
   if (contentType?.includes('json')) {
@@ -60,8 +62,9 @@ const STATUS_TEXT: Record<number, string> = { 200: 'OK', 302: 'Found', 303: 'See
 const statusLine = (status: number) => `${status} ${STATUS_TEXT[status] ?? ''}`.trim();
 
 export function runView(run: Run) {
+  const flow = flowById(run.flowId);
   const actorLabels: Record<Actor, string> = {
-    browser: 'your browser', client: clientLabel(run), server: 'authorization server', api: 'demo API',
+    browser: 'your browser', client: clientLabel(flow), server: 'authorization server', api: 'demo API',
   };
   const steps = run.steps.map((step, index) => {
     const base = { number: index + 1, kind: step.kind, title: step.title, channel: CHANNEL[step.kind] };
@@ -109,11 +112,12 @@ export function runView(run: Run) {
         return { ...base, route: actorLabels[step.actor], message: step.message, failed: true };
     }
   });
-  const actions = availableActions(run).map((id: ActionId) => ({ id, label: ACTIONS[id] }));
+  const actions = availableActions(run, runnerOf(run.flowId)).map((id: ActionId) => ({ id, label: ACTIONS[id] }));
   return {
     run,
+    flow,
     failureTitle: run.failure ? FAILURES[run.failure].title : undefined,
-    client: clientLabel(run),
+    client: clientLabel(flow),
     diagram: sequenceDiagram(run),
     frontChannel: run.steps.some((step) => step.kind === 'redirect' || step.kind === 'visit'),
     tokenReachedBrowser: run.steps.some((step) => (step.kind === 'redirect' && step.exposesToken) || (step.kind === 'http' && step.tokensInBrowser)),

@@ -3,7 +3,9 @@
 // token reached the browser. Each step is one link to its place in the transcript, named for
 // screen readers and titled in full for a pointer; labels wrap rather than being cut. Every
 // text is XML-escaped: step titles can carry values from responses.
-import type { Actor, Run, Step } from './transcript.ts';
+import { flowById } from '../flows/catalog.ts';
+import type { Run } from './run.ts';
+import type { Actor, Step } from './transcript.ts';
 
 const LANES: Actor[] = ['browser', 'client', 'server', 'api'];
 const LANE_GAP = 200;
@@ -141,10 +143,11 @@ function pieces(x: Lane, step: Step, previous: Step | undefined, n: string, clie
   }
 }
 
-export function sequenceDiagram(run: Run): string {
+export function sequenceDiagram(run: Pick<Run, 'flowId' | 'steps'>): string {
+  const flow = flowById(run.flowId);
   const labels: Record<Actor, [string, string]> = {
     browser: ['Your browser', 'user agent'],
-    client: [run.flow.clientId, run.flow.runsIn === 'browser' ? 'client, in your browser' : 'client, played by Grant Lab'],
+    client: [flow.clientId, flow.runsIn === 'browser' ? 'client, in your browser' : 'client, played by Grant Lab'],
     server: ['Authorization server', 'Grant Lab'],
     api: ['Demo API', 'resource server'],
   };
@@ -163,7 +166,7 @@ export function sequenceDiagram(run: Run): string {
   const rows = run.steps.map((step, index) => {
     const name = stepName(step, index + 1);
     let svg = `<a href="#step-${index + 1}" aria-label="${escapeXml(name)}"><title>${escapeXml(name)}</title>`;
-    for (const piece of pieces(x, step, run.steps[index - 1], `${index + 1}. `, run.flow.runsIn === 'browser')) {
+    for (const piece of pieces(x, step, run.steps[index - 1], `${index + 1}. `, flow.runsIn === 'browser')) {
       svg += piece.draw(y);
       y += piece.height;
     }
@@ -174,7 +177,7 @@ export function sequenceDiagram(run: Run): string {
   const lifelines = lanes.map((actor) => `<text x="${x(actor)}" y="20" text-anchor="middle" class="lane-title">${escapeXml(labels[actor][0])}</text>`
     + `<text x="${x(actor)}" y="35" text-anchor="middle" class="lane-subtitle">${escapeXml(labels[actor][1])}</text>`
     + `<line x1="${x(actor)}" y1="44" x2="${x(actor)}" y2="${height}" class="lifeline"/>`).join('');
-  const title = `Sequence diagram of the ${run.flow.title} run`;
+  const title = `Sequence diagram of the ${flow.title} run`;
   // A group, not an img: an img's children are hidden from assistive technology, links included.
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" class="sequence lanes-${lanes.length}" role="group" aria-labelledby="sequence-title">`
     + `<title id="sequence-title">${escapeXml(title)}</title>`

@@ -1,6 +1,5 @@
 // What a run records: every exchange in order, as it happened, and every check made on the way.
 // The run page, the sequence diagram and "copy as curl" are all drawn from this.
-import type { FailureId, Flow } from '../flows/catalog.ts';
 
 /** Who sends or receives: the person's browser, the client app, the authorization server, the demo API. */
 export type Actor = 'browser' | 'client' | 'server' | 'api';
@@ -53,30 +52,3 @@ export type Step =
  * bound on what one browser can make the server keep by reloading a page or replaying reports.
  */
 export const MAX_STEPS = 400;
-
-export type RunStatus = 'waiting-for-browser' | 'succeeded' | 'failed';
-
-export interface RunTokens {
-  accessToken?: string;
-  refreshToken?: string;
-  idToken?: string;
-}
-
-export interface Run {
-  id: string;
-  flow: Flow;
-  failure?: FailureId;
-  createdAt: number;
-  status: RunStatus;
-  /** One line for the top of the page: what happened in the end, the exact error included. */
-  outcome?: string;
-  steps: Step[];
-  tokens: RunTokens;
-  /** What the client keeps between sending the browser away and its return. */
-  pending?: { state: string; nonce?: string; codeVerifier?: string; redirectUri: string };
-}
-
-/** Names the client lane: the playground plays confidential clients on the server. */
-export function clientLabel(run: Pick<Run, 'flow'>): string {
-  return run.flow.runsIn === 'browser' ? `${run.flow.clientId} (in your browser)` : `${run.flow.clientId} (Grant Lab, server-side)`;
-}

@@ -2,12 +2,14 @@
 // every "what can go wrong" breakage shows its real error, the lifecycle actions work, and
 // nothing injected through a URL, a form or a reported response runs as script.
 import { describe, expect, it } from 'vitest';
+import { FLOWS } from '../../src/flows/catalog.ts';
 import { browserMissing, chromiumForThisFile, screenshot } from '../support/browser.ts';
 import { runAction, runFlow, waitForRun } from '../support/playground.ts';
 
 const { server, page, expectedStatuses } = chromiumForThisFile({ width: 1200, height: 900 });
 
-// Written out by hand: what a person should see for each flow and breakage.
+// Written out by hand: what a person should see for each flow and breakage; the first test
+// checks the tables name every flow and breakage the catalog has.
 const HAPPY: [string, RegExp][] = [
   ['client-credentials', /Succeeded\. The demo API answered 200/],
   ['authorization-code', /Succeeded\. Signed in as alice; the demo API answered 200/],
@@ -37,6 +39,14 @@ const BROKEN: [string, string, RegExp, number[]][] = [
   ['implicit-form-post', 'missing-nonce', /invalid_request.*nonce/, [400]],
   ['implicit-form-post', 'redirect-uri-mismatch', /invalid_redirect_uri/, []],
 ];
+
+describe('the tables of what a person should see', () => {
+  it('name every flow of the catalog, and every breakage each flow offers, once', () => {
+    expect(HAPPY.map(([flow]) => flow)).toEqual(FLOWS.map((flow) => flow.id));
+    const broken = BROKEN.map(([flow, failure]) => `${flow}: ${failure}`);
+    expect(broken).toEqual(FLOWS.flatMap((flow) => flow.failures.map((failure) => `${flow.id}: ${failure}`)));
+  });
+});
 
 describe.skipIf(browserMissing)('the live runner in Chromium', () => {
   for (const [flow, outcome] of HAPPY) {

@@ -1,12 +1,11 @@
 // The runner's pure pieces: JWT checks, curl commands, the sequence diagram, scraped page text.
 import { generateKeyPair, exportJWK, SignJWT, type JWK } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { findFlow } from '../../src/flows/catalog.ts';
 import { curlCommand, shellQuote } from '../../src/playground/curl.ts';
 import { halfHash, inspectJwt } from '../../src/playground/jwt-checks.ts';
 import { elementText } from '../../src/playground/runners/front-channel.ts';
 import { sequenceDiagram, wrap } from '../../src/playground/sequence-diagram.ts';
-import type { Run } from '../../src/playground/transcript.ts';
+import type { Run } from '../../src/playground/run.ts';
 
 const issuer = 'http://localhost:3000';
 let key: CryptoKey;
@@ -83,7 +82,7 @@ describe('copy as curl', () => {
 describe('sequence diagram', () => {
   it('draws front and back channel, marks tokens in the browser, and escapes every text', () => {
     const run: Run = {
-      id: 'r', flow: findFlow('implicit-form-post')!, createdAt: 0, status: 'succeeded', tokens: {},
+      id: 'r', flowId: 'implicit-form-post', createdAt: 0, status: 'succeeded', tokens: {}, cache: {},
       steps: [
         { kind: 'redirect', title: 'to the server', from: 'client', to: 'server', method: 'GET', url: `${issuer}/authorize?x=1`, params: [], exposesToken: false },
         { kind: 'redirect', title: 'back', from: 'server', to: 'client', method: 'POST', url: `${issuer}/playground/login-only/callback`, params: [['id_token', 'x']], exposesToken: true },
@@ -102,7 +101,7 @@ describe('sequence diagram', () => {
 });
 
 describe('sequence diagram labels', () => {
-  const run = (steps: Run['steps']): Run => ({ id: 'r', flow: findFlow('authorization-code')!, createdAt: 0, status: 'succeeded', tokens: {}, steps });
+  const run = (steps: Run['steps']): Run => ({ id: 'r', flowId: 'authorization-code', createdAt: 0, status: 'succeeded', tokens: {}, cache: {}, steps });
   const discovery: Run['steps'][number] = {
     kind: 'http', title: 'Discovery: the client learns the endpoints', from: 'client', to: 'server',
     request: { method: 'GET', url: `${issuer}/.well-known/openid-configuration`, headers: [] },

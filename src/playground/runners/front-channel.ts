@@ -1,13 +1,23 @@
 // Front-channel steps shared by the browser-based flows: the authorization request the browser
-// is sent with, its return to the client, and the client's checks on that return.
-import { fail } from '../client.ts';
+// is sent with, its return to the client, and the client's checks on that return; and the
+// breakages that happen there (an unregistered redirect URI, a swapped state).
+import { randomBytes } from 'node:crypto';
+import { callbackPath, unregisteredPath } from '../client-addresses.ts';
+import type { PlaygroundEnvironment } from '../client-configuration.ts';
 import { recordingFetch } from '../recording-fetch.ts';
-import type { Check, Run } from '../transcript.ts';
+import type { RunRecorder } from '../run-recorder.ts';
+import type { Check } from '../transcript.ts';
 
 const TOKEN_PARAMETERS = new Set(['id_token', 'access_token', 'refresh_token']);
 
-export function recordAuthorizationRequest(run: Run, url: URL): void {
-  run.steps.push({
+/** The redirect URI the request names: the client's own, or, to break it, one it never registered. */
+export function redirectUriFor(run: RunRecorder, env: PlaygroundEnvironment): string {
+  const { clientId } = run.flow;
+  return `${env.issuer}${run.failure === 'redirect-uri-mismatch' ? unregisteredPath(clientId) : callbackPath(clientId)}`;
+}
+
+export function recordAuthorizationRequest(run: RunRecorder, url: URL): void {
+  run.recordStep({
     kind: 'redirect',
     title: 'The client redirects the browser to the authorization endpoint',
     from: 'client',
@@ -19,8 +29,8 @@ export function recordAuthorizationRequest(run: Run, url: URL): void {
   });
 }
 
-export function recordCallback(run: Run, method: 'GET' | 'POST', url: URL, params: [string, string][]): void {
-  run.steps.push({
+export function recordCallback(run: RunRecorder, method: 'GET' | 'POST', url: URL, params: [string, string][]): void {
+  run.recordStep({
     kind: 'redirect',
     title: method === 'POST'
       ? 'The browser posts the authorization response to the client (form_post)'
@@ -68,20 +78,37 @@ export function stateChecks(params: URLSearchParams, expectedState: string, issu
 }
 
 /**
+ * The parameters the client checks: those that came back, or, for the "tampered state"
+ * breakage, the same with the state an attacker swapped in (a CSRF attempt, RFC 6749 §10.12).
+ */
+export function responseAsChecked(run: RunRecorder, params: URLSearchParams): URLSearchParams {
+  const checked = new URLSearchParams(params);
+  if (run.failure === 'tampered-state') {
+    checked.set('state', `tampered-${randomBytes(6).toString('hex')}`);
+    run.recordStep({ kind: 'note', title: 'Break it: an attacker swaps the state', actor: 'client', lines: [['state now', checked.get('state')!]] });
+  }
+  return checked;
+}
+
+/** Records the checks of an authorization response against the state this client sent. */
+export function recordResponseChecks(run: RunRecorder, params: URLSearchParams, expectedState: string, issuer: string): void {
+  run.recordStep({ kind: 'checks', title: 'The client checks the authorization response', actor: 'client', checks: stateChecks(params, expectedState, issuer) });
+}
+
+/**
  * With an unregistered redirect URI the server must not redirect anywhere (RFC 6749 §4.1.2.1),
  * so the browser would be stuck on its error page. The playground makes that same request
  * itself, to show the answer while you stay on the run page.
  */
-export async function probeUnregisteredRedirect(run: Run, url: URL): Promise<void> {
+export async function probeUnregisteredRedirect(run: RunRecorder, url: URL): Promise<void> {
   const response = await recordingFetch(run, 'browser', {
     title: 'The authorization request, as your browser would send it',
   })(url, { headers: { accept: 'text/html' } });
   const html = await response.text();
   const code = elementText(html, 'error-code') ?? `HTTP ${response.status}`;
   const description = elementText(html, 'error-description') ?? '';
-  fail(run, 'server', 'The authorization server refused to redirect', new Error(
-    `${code}: ${description} (HTTP ${response.status}, no Location header: the browser stays on the server's error page)`,
-  ));
+  run.fail('server', 'The authorization server refused to redirect',
+    `${code}: ${description} (HTTP ${response.status}, no Location header: the browser stays on the server's error page)`);
 }
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };

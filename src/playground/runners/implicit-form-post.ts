@@ -1,22 +1,27 @@
 // Flow implicit-form-post, played by the server as login-only (OIDC Core §3.2 with the Form
 // Post Response Mode): an ID token, and nothing else, posted by the browser to the client.
 import * as client from 'openid-client';
-import { discover, fail, inspectTokens, type PlaygroundEnvironment, succeed } from '../client.ts';
-import type { Run } from '../transcript.ts';
-import { subjectOf } from './authorization-code.ts';
-import { probeUnregisteredRedirect, recordAuthorizationRequest, recordCallback, stateChecks } from './front-channel.ts';
+import { clientConfiguration, type PlaygroundEnvironment } from '../client-configuration.ts';
+import { failWith } from '../oauth-errors.ts';
+import type { RunRecorder } from '../run-recorder.ts';
+import { inspectTokens, subjectOf } from '../token-inspection.ts';
+import type { AuthorizationResponse } from './contract.ts';
+import { probeUnregisteredRedirect, recordAuthorizationRequest, recordCallback, recordResponseChecks, redirectUriFor, responseAsChecked } from './front-channel.ts';
+import { EVERY_ACTION } from './lifecycle.ts';
 
-export async function startImplicitFormPost(run: Run, env: PlaygroundEnvironment): Promise<string | undefined> {
-  const config = await discover(run, env);
+// No access token is issued: the run ends on the verified ID token, and calls no API.
+export const afterwards = EVERY_ACTION;
+
+export async function start(run: RunRecorder<'implicit-form-post'>, env: PlaygroundEnvironment): Promise<string | undefined> {
+  const config = await clientConfiguration(run, env);
   const state = client.randomState();
   const nonce = client.randomNonce();
   const withoutNonce = run.failure === 'missing-nonce';
-  run.steps.push({
+  run.recordStep({
     kind: 'note', title: 'State and nonce, made fresh for this request', actor: 'client',
     lines: [['state', state], ['nonce', withoutNonce ? '(left out on purpose)' : nonce]],
   });
-  const registered = `${env.issuer}/playground/${run.flow.clientId}/callback`;
-  const redirectUri = run.failure === 'redirect-uri-mismatch' ? `${env.issuer}/playground/${run.flow.clientId}/not-registered` : registered;
+  const redirectUri = redirectUriFor(run, env);
 
   // Built by hand: openid-client refuses to build an id_token request without a nonce, and
   // the point of this breakage is to see the server refuse it too.
@@ -35,24 +40,22 @@ export async function startImplicitFormPost(run: Run, env: PlaygroundEnvironment
     await probeUnregisteredRedirect(run, url);
     return undefined;
   }
-  run.pending = { state, nonce: withoutNonce ? undefined : nonce, redirectUri };
+  run.awaitBrowser({ state, nonce: withoutNonce ? undefined : nonce, redirectUri });
   return url.href;
 }
 
-export async function completeImplicitFormPost(run: Run, env: PlaygroundEnvironment, callbackUrl: URL, body: URLSearchParams): Promise<void> {
+export const callback = { responseMode: 'form_post', complete } as const;
+
+async function complete(run: RunRecorder<'implicit-form-post'>, env: PlaygroundEnvironment, { url, params }: AuthorizationResponse): Promise<void> {
   const pending = run.pending!;
-  recordCallback(run, 'POST', callbackUrl, [...body]);
-  const config = await discover(run, env);
+  recordCallback(run, 'POST', url, [...params]);
+  const config = await clientConfiguration(run, env);
   client.useIdTokenResponseType(config);
 
-  const received = new URLSearchParams(body);
-  if (run.failure === 'tampered-state') {
-    received.set('state', `tampered-${client.randomState().slice(0, 8)}`);
-    run.steps.push({ kind: 'note', title: 'Break it: an attacker swaps the state', actor: 'client', lines: [['state now', received.get('state')!]] });
-  }
-  run.steps.push({ kind: 'checks', title: 'The client checks the authorization response', actor: 'client', checks: stateChecks(received, pending.state, env.issuer) });
+  const received = responseAsChecked(run, params);
+  recordResponseChecks(run, received, pending.state, env.issuer);
 
-  const request = new Request(callbackUrl, {
+  const request = new Request(url, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: received.toString(),
@@ -61,12 +64,12 @@ export async function completeImplicitFormPost(run: Run, env: PlaygroundEnvironm
     // Checks state, iss and an error response, then the ID token's signature and claims.
     await client.implicitAuthentication(config, request, pending.nonce ?? '', { expectedState: pending.state });
   } catch (error) {
-    fail(run, 'client', 'The client refused the response', error);
+    failWith(run, 'client', 'The client refused the response', error);
     return;
   }
   const idToken = received.get('id_token')!;
-  run.tokens = { idToken };
+  run.keepTokens({ idToken });
   const verified = await inspectTokens(run, env, { id_token: idToken }, { nonce: pending.nonce });
-  if (verified) succeed(run, `Signed in as ${subjectOf(idToken)}: a verified ID token, and no access token was issued.`);
-  else fail(run, 'client', 'The ID token did not verify', new Error('see the checks above'));
+  if (verified) run.succeed(`Signed in as ${subjectOf(idToken)}: a verified ID token, and no access token was issued.`);
+  else run.fail('client', 'The ID token did not verify', 'see the checks above');
 }

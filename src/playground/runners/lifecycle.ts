@@ -1,7 +1,13 @@
 // After a run: what a client does with its tokens, each action recorded like the run itself.
+// Which actions a flow's client may take, and which API it calls, its runner says.
 import * as client from 'openid-client';
-import { callApi, describeError, discover, inspectTokens, type PlaygroundEnvironment } from '../client.ts';
-import type { Run } from '../transcript.ts';
+import { loggedOutPath } from '../client-addresses.ts';
+import { clientConfiguration, type PlaygroundEnvironment } from '../client-configuration.ts';
+import { callDemoApi, type DemoApiPath } from '../demo-api.ts';
+import { describeError } from '../oauth-errors.ts';
+import type { Run } from '../run.ts';
+import type { RunRecorder } from '../run-recorder.ts';
+import { inspectTokens } from '../token-inspection.ts';
 import { recordCallback, stateChecks } from './front-channel.ts';
 
 export const ACTIONS = {
@@ -13,43 +19,50 @@ export const ACTIONS = {
   logout: 'Sign out',
 } as const;
 export type ActionId = keyof typeof ACTIONS;
+/** Every action, for a client that may take any its tokens allow. */
+export const EVERY_ACTION = Object.keys(ACTIONS) as readonly ActionId[];
+
+/** What a runner says of the actions after a run: which it allows, which API it calls. */
+export interface Afterwards {
+  afterwards: readonly ActionId[];
+  calls?: DemoApiPath;
+}
 
 export function isAction(value: string): value is ActionId {
   return Object.hasOwn(ACTIONS, value);
 }
 
-/** The actions that make sense for what this run holds. */
-export function availableActions(run: Run): ActionId[] {
+/** The actions that make sense for what this run holds, of those its runner allows. */
+export function availableActions(run: Readonly<Run>, { afterwards, calls }: Afterwards): ActionId[] {
   if (run.status === 'waiting-for-browser' && run.steps.length === 0) return [];
   const { accessToken, refreshToken, idToken } = run.tokens;
   const actions: ActionId[] = [];
-  if (accessToken) actions.push('call-api');
+  if (accessToken && calls) actions.push('call-api');
   if (refreshToken) actions.push('userinfo', 'refresh');
   if (accessToken || refreshToken) actions.push('introspect', 'revoke');
-  if (idToken && run.flow.id !== 'password') actions.push('logout');
-  return actions;
+  if (idToken) actions.push('logout');
+  return actions.filter((action) => afterwards.includes(action));
 }
 
-function note(run: Run, title: string, text: string): void {
-  run.steps.push({ kind: 'note', title, actor: 'client', lines: [], text });
+function note(run: RunRecorder, title: string, text: string): void {
+  run.recordStep({ kind: 'note', title, actor: 'client', lines: [], text });
 }
 
-async function attempt(run: Run, title: string, action: () => Promise<void>): Promise<void> {
+async function attempt(run: RunRecorder, title: string, action: () => Promise<void>): Promise<void> {
   try {
     await action();
   } catch (error) {
-    run.steps.push({ kind: 'error', title, actor: 'client', message: describeError(error) });
+    run.recordStep({ kind: 'error', title, actor: 'client', message: describeError(error) });
   }
 }
 
 /** Runs one action on a server-played run; returns a URL when the browser must go somewhere. */
-export async function performAction(run: Run, env: PlaygroundEnvironment, action: ActionId): Promise<string | undefined> {
-  const config = await discover(run, env);
+export async function performAction(run: RunRecorder, env: PlaygroundEnvironment, action: ActionId, { calls = '/me' }: Afterwards): Promise<string | undefined> {
+  const config = await clientConfiguration(run, env);
   const { accessToken, refreshToken, idToken } = run.tokens;
   switch (action) {
     case 'call-api': {
-      const path = run.flow.id === 'client-credentials' ? '/reports' : '/me';
-      const response = await callApi(run, env, path, accessToken!);
+      const response = await callDemoApi(run, env, calls, accessToken!);
       note(run, `The demo API answered ${response.status}`, response.ok
         ? 'The token was accepted: signature, issuer, audience, expiry, type and scope all checked by the API.'
         : `Refused: ${response.headers.get('www-authenticate') ?? ''}`);
@@ -67,8 +80,8 @@ export async function performAction(run: Run, env: PlaygroundEnvironment, action
         // With the refresh token alone, as generic clients refresh: no resource needed.
         const tokens = await client.refreshTokenGrant(config, refreshToken!);
         const rotated = tokens.refresh_token !== undefined && tokens.refresh_token !== refreshToken;
-        run.tokens = { ...run.tokens, accessToken: tokens.access_token, refreshToken: tokens.refresh_token ?? refreshToken, idToken: tokens.id_token ?? idToken };
-        run.steps.push({
+        run.keepTokens({ ...run.tokens, accessToken: tokens.access_token, refreshToken: tokens.refresh_token ?? refreshToken, idToken: tokens.id_token ?? idToken });
+        run.recordStep({
           kind: 'note', title: rotated ? 'The refresh token was rotated' : 'The refresh token was kept', actor: 'client',
           lines: rotated ? [['spent', refreshToken!], ['new', tokens.refresh_token!]] : [['still valid', refreshToken!]],
           text: rotated
@@ -97,7 +110,7 @@ export async function performAction(run: Run, env: PlaygroundEnvironment, action
           : 'Revoked.');
       });
       if (accessToken) {
-        const response = await callApi(run, env, run.flow.id === 'client-credentials' ? '/reports' : '/me', accessToken);
+        const response = await callDemoApi(run, env, calls, accessToken);
         note(run, `The access token now gets ${response.status}`, response.ok
           ? 'A JWT access token is self-contained: revoking it at the server changes nothing for an API that only checks its signature. It lives until it expires.'
           : 'The demo API refuses the access token: the grant behind it is gone.');
@@ -106,25 +119,22 @@ export async function performAction(run: Run, env: PlaygroundEnvironment, action
     }
     case 'logout': {
       const state = client.randomState();
-      const url = client.buildEndSessionUrl(config, {
-        id_token_hint: idToken!,
-        post_logout_redirect_uri: `${env.issuer}/playground/${run.flow.clientId}/logged-out`,
-        state,
-      });
-      run.steps.push({
+      const postLogoutRedirectUri = `${env.issuer}${loggedOutPath(run.flow.clientId)}`;
+      const url = client.buildEndSessionUrl(config, { id_token_hint: idToken!, post_logout_redirect_uri: postLogoutRedirectUri, state });
+      run.recordStep({
         kind: 'redirect', title: 'The client sends the browser to the end-session endpoint', from: 'client', to: 'server',
         method: 'GET', url: url.href, params: [...url.searchParams], exposesToken: false,
       });
-      run.pending = { state, redirectUri: `${env.issuer}/playground/${run.flow.clientId}/logged-out` };
+      run.awaitBrowser({ state, redirectUri: postLogoutRedirectUri });
       return url.href;
     }
   }
 }
 
-export function completeLogout(run: Run, url: URL): void {
+/** At the client's post-logout redirect URI: the browser is back from the end-session endpoint. */
+export function completeLogout(run: RunRecorder, url: URL): void {
   recordCallback(run, 'GET', url, [...url.searchParams]);
-  run.steps.push({ kind: 'checks', title: 'The client checks the post-logout redirect', actor: 'client', checks: stateChecks(url.searchParams, run.pending!.state, undefined) });
-  run.tokens = {};
-  run.pending = undefined;
+  run.recordStep({ kind: 'checks', title: 'The client checks the post-logout redirect', actor: 'client', checks: stateChecks(url.searchParams, run.pending!.state, undefined) });
+  run.signOut();
   note(run, 'Signed out', 'The session at the authorization server has ended; tokens bound to it no longer work.');
 }

@@ -1,0 +1,82 @@
+// A flow's page, starting a run of it, the run's page and its buttons: the same routes for
+// every flow, each asking the flow's runner (runners/index.ts) what to do.
+import type { FastifyInstance } from 'fastify';
+import { FAILURES, FLOWS, findFlow, isFailureOf } from '../../flows/catalog.ts';
+import { sendErrorPage } from '../../pages/error-page.ts';
+import { rememberRun, runOrNotFound } from '../browser-binding.ts';
+import { browserClientPage } from '../browser-client.ts';
+import { RunRecorder } from '../run-recorder.ts';
+import { runView } from '../run-view.ts';
+import type { AnyRunner, StartInput } from '../runners/contract.ts';
+import { isPlayedInBrowser, runnerOf } from '../runners/index.ts';
+import { isAction, performAction } from '../runners/lifecycle.ts';
+import type { PlaygroundOptions } from '../index.ts';
+
+export const runIdParams = {
+  type: 'object',
+  properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_-]{22}$' }, action: { type: 'string', maxLength: 32 } },
+  required: ['id'],
+} as const;
+
+export async function runRoutes(app: FastifyInstance, { environment: env, runs, setupOf, demoAccounts }: PlaygroundOptions): Promise<void> {
+  /** What the flow page asked, as the runner needs it. */
+  const startInput = (runner: AnyRunner, body: Record<string, unknown>): StartInput => {
+    if (isPlayedInBrowser(runner) || runner.asks !== 'demo-account') return {};
+    const accounts = demoAccounts();
+    return { account: accounts.find((candidate) => candidate.username === body.username) ?? accounts[0] };
+  };
+
+  app.get<{ Params: { flowId: string } }>('/flows/:flowId', async (request, reply) => {
+    const flow = findFlow(request.params.flowId);
+    if (!flow) return sendErrorPage(reply, 404, 'No such flow', 'Grant Lab has no flow by that name.');
+    const runner = runnerOf(flow.id);
+    return reply.viewAsync('flow', {
+      flow,
+      asks: isPlayedInBrowser(runner) ? undefined : runner.asks,
+      setup: await setupOf(flow),
+      failures: flow.failures.map((id) => ({ id, ...FAILURES[id] })),
+      users: demoAccounts(),
+      flows: FLOWS,
+    });
+  });
+
+  app.post<{ Body: Record<string, unknown> | undefined }>('/playground/runs', async (request, reply) => {
+    const flow = findFlow(String(request.body?.flow ?? ''));
+    if (!flow) return sendErrorPage(reply, 400, 'Unknown flow', 'Choose a flow to run from the list.');
+    const setup = await setupOf(flow);
+    if (!setup.ready) {
+      return sendErrorPage(reply, 409, 'This flow cannot run here yet',
+        `This server's configuration lacks what the run needs: ${setup.problems.join(' ').replaceAll('`', '')} Its page, /flows/${flow.id}, shows what to add.`);
+    }
+    const failure = String(request.body?.failure ?? '');
+    const run = new RunRecorder(await runs.create(flow.id, isFailureOf(flow, failure) ? failure : undefined), runs);
+    rememberRun(request, reply, run.id);
+    const runner = runnerOf(flow.id);
+    // A client the browser plays starts on the run page, from its script.
+    const redirect = isPlayedInBrowser(runner) ? undefined : await runner.start(run, env, startInput(runner, request.body ?? {}));
+    await run.saved();
+    return reply.redirect(redirect ?? `/playground/runs/${run.id}`, 303);
+  });
+
+  app.get<{ Params: { id: string } }>('/playground/runs/:id', { schema: { params: runIdParams } }, async (request, reply) => {
+    const run = await runOrNotFound(runs, request, reply);
+    if (!run) return reply;
+    const view = runView(run);
+    const browserClient = view.flow.runsIn === 'browser' ? browserClientPage(view.flow.clientId, env) : undefined;
+    return reply.viewAsync('run', { ...view, browserClient, issuer: env.issuer, api: env.api });
+  });
+
+  app.post<{ Params: { id: string; action: string } }>('/playground/runs/:id/actions/:action', { schema: { params: runIdParams } }, async (request, reply) => {
+    const found = await runOrNotFound(runs, request, reply);
+    if (!found) return reply;
+    const runner = runnerOf(found.flowId);
+    // The browser plays its own client's buttons (see browser-client-routes.ts).
+    if (!isAction(request.params.action) || isPlayedInBrowser(runner)) {
+      return sendErrorPage(reply, 400, 'Unknown action', 'That action does not exist for this run.');
+    }
+    const run = new RunRecorder(found, runs);
+    const redirect = await performAction(run, env, request.params.action, runner);
+    await run.saved();
+    return reply.redirect(redirect ?? `/playground/runs/${run.id}#step-${run.steps.length}`, 303);
+  });
+}

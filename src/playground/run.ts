@@ -1,0 +1,51 @@
+// A run is data: plain JSON, no class instances, functions or Maps, so that a store can keep it
+// anywhere (memory, SQLite, Redis) and hand it back as it was. What its client keeps between
+// requests (the pending authorization, the tokens, the metadata and keys it cached) is on the
+// run too, and rebuilt from there. Only RunRecorder (run-recorder.ts) changes a run.
+import type { JSONWebKeySet } from 'jose';
+import type { ServerMetadata } from 'openid-client';
+import type { FailureId, Flow, FlowId } from '../flows/catalog.ts';
+import type { Step } from './transcript.ts';
+
+export type RunStatus = 'waiting-for-browser' | 'succeeded' | 'failed';
+
+export interface RunTokens {
+  accessToken?: string;
+  refreshToken?: string;
+  idToken?: string;
+}
+
+/** What the client keeps between sending the browser away and its return. */
+export interface PendingAuthorization {
+  state: string;
+  nonce?: string;
+  codeVerifier?: string;
+  redirectUri: string;
+}
+
+/** What a client caches once it has fetched it: the server's metadata, its published keys. */
+export interface ClientCache {
+  metadata?: ServerMetadata;
+  /** The published keys, with when they were fetched (openid-client's exported JWKS cache). */
+  keys?: { jwks: JSONWebKeySet; uat: number };
+}
+
+export interface Run {
+  id: string;
+  flowId: FlowId;
+  /** The breakage asked for: one of the flow's own (catalog). */
+  failure?: FailureId;
+  createdAt: number;
+  status: RunStatus;
+  /** One line for the top of the page: what happened in the end, the exact error included. */
+  outcome?: string;
+  steps: Step[];
+  tokens: RunTokens;
+  pending?: PendingAuthorization;
+  cache: ClientCache;
+}
+
+/** Names the client lane: the playground plays confidential clients on the server. */
+export function clientLabel(flow: Pick<Flow, 'clientId' | 'runsIn'>): string {
+  return flow.runsIn === 'browser' ? `${flow.clientId} (in your browser)` : `${flow.clientId} (Grant Lab, server-side)`;
+}

@@ -1,0 +1,26 @@
+// Every flow's runner, one module per flow with the same exports (see contract.ts), listed
+// here by flow id. The playground builds its routes, the flow page and the in-browser
+// client's constants from this registry alone.
+import type { FlowId } from '../../flows/catalog.ts';
+import * as authorizationCode from './authorization-code.ts';
+import * as authorizationCodePkce from './authorization-code-pkce.ts';
+import * as clientCredentials from './client-credentials.ts';
+import type { AnyRunner, BrowserRunner, RunnerRegistry } from './contract.ts';
+import * as implicitFormPost from './implicit-form-post.ts';
+import * as password from './password.ts';
+
+export const RUNNERS: RunnerRegistry = {
+  'client-credentials': clientCredentials,
+  'authorization-code': authorizationCode,
+  'authorization-code-pkce': authorizationCodePkce,
+  password,
+  'implicit-form-post': implicitFormPost,
+};
+
+export function runnerOf(flowId: FlowId): AnyRunner {
+  return RUNNERS[flowId];
+}
+
+export function isPlayedInBrowser(runner: AnyRunner): runner is BrowserRunner {
+  return 'script' in runner;
+}
