@@ -29,7 +29,9 @@ import { loadKeyMaterial } from './provider/keys.ts';
 import { mountProvider } from './provider/mount.ts';
 import { providerPages } from './provider/pages.ts';
 import { DEFAULT_INTERACTION_LIMITS, InteractionLedger, withInteractionBudget } from './storage/interaction-budget.ts';
-import { MemoryStore, memoryAdapterFactory } from './storage/memory.ts';
+import { adapterFactory } from './storage/engine-adapter.ts';
+import { openStore } from './storage/open.ts';
+import { isStoreUnavailable, RETRY_AFTER_SECONDS, type Store } from './storage/store.ts';
 import { createLocalJWKSet } from 'jose';
 
 const VIEWS = fileURLToPath(new URL('../views', import.meta.url));
@@ -39,7 +41,7 @@ const PUBLIC = fileURLToPath(new URL('../public', import.meta.url));
 export interface GrantLabInternals {
   config: GrantLabConfig;
   provider: Provider;
-  store: MemoryStore;
+  store: Store;
   interactions: InteractionLedger;
   accounts: Accounts;
   resources: ResourceCatalog;
@@ -73,21 +75,33 @@ export async function buildApp(config: GrantLabConfig, options: BuildOptions = {
     // dropping unknown properties.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
   });
+  try {
+    await assemble(app, config);
+  } catch (error) {
+    // What was opened already (the store's file or connection) is closed again.
+    await app.close();
+    throw error;
+  }
+  return app;
+}
 
+async function assemble(app: FastifyInstance, config: GrantLabConfig): Promise<void> {
+  const store = await openStore(config.storage, {
+    onConnectionChange: (state, detail) => (state === 'lost'
+      ? app.log.error(`storage unreachable, answering 503 until it is back: ${detail}`)
+      : app.log.info(`storage reachable again: ${detail}`)),
+  });
+  app.addHook('onClose', () => store.close());
   const keys = await loadKeyMaterial({
     dataDir: config.dataDir,
     jwks: config.jwks,
     cookieKeys: config.cookieKeys,
     algs: [config.signing.idTokenAlg, config.signing.accessTokenAlg],
+    shared: store.sharedKeys,
   });
-  const store = new MemoryStore();
   const interactions = new InteractionLedger(DEFAULT_INTERACTION_LIMITS);
-  const adapter = withInteractionBudget(memoryAdapterFactory(store), interactions);
-  const accounts = new Accounts(config.users, config.throttle);
-  app.addHook('onClose', async () => {
-    store.close();
-    accounts.close();
-  });
+  const adapter = withInteractionBudget(adapterFactory(store), interactions);
+  const accounts = new Accounts(config.users, config.throttle, store.records);
 
   // Ecosystem plugins.
   await app.register(fastifyStatic, { root: PUBLIC, prefix: '/public/' });
@@ -98,6 +112,14 @@ export async function buildApp(config: GrantLabConfig, options: BuildOptions = {
     reply.headers(securityHeaders);
   });
   app.setErrorHandler(async (error: Error & { statusCode?: number }, request, reply) => {
+    if (isStoreUnavailable(error)) {
+      request.log.warn(error.error_description);
+      reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+      if (wantsHtml(request.headers.accept)) {
+        return sendErrorPage(reply, 503, 'Grant Lab is briefly unavailable', 'Its storage cannot be reached right now. Try again in a moment.');
+      }
+      return reply.code(503).send({ error: error.error, error_description: error.error_description });
+    }
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) request.log.error({ err: error }, 'request failed');
     const description = status === 500 ? 'unexpected error' : error.message;
@@ -184,6 +206,4 @@ export async function buildApp(config: GrantLabConfig, options: BuildOptions = {
       clientSecret: async (clientId) => (await provider.Client.find(clientId))?.clientSecret,
     },
   });
-
-  return app;
 }

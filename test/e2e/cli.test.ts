@@ -38,7 +38,7 @@ describe('grant-lab', () => {
     const { finished } = run(['--help']);
     const { code, stdout } = await finished;
     expect(code).toBe(0);
-    for (const flag of ['--port', '--issuer', '--config', '--data-dir', '--help']) expect(stdout).toContain(flag);
+    for (const flag of ['--port', '--issuer', '--config', '--data-dir', '--storage', '--help']) expect(stdout).toContain(flag);
   });
 
   it('starts with --port, --issuer and --data-dir, serves, and stops cleanly on SIGTERM', async () => {
@@ -55,8 +55,9 @@ describe('grant-lab', () => {
     expect(url).toMatch(/^http:\/\/localhost:\d+$/);
     const metadata = await (await fetch(`${url}/.well-known/openid-configuration`)).json() as { issuer: string };
     expect(metadata.issuer).toBe(url);
-    expect((await readdir(dataDir)).sort()).toEqual(['cookie-keys.json', 'jwks.json']);
     expect(await stopTree(second.child, 'SIGINT')).toEqual({ code: 0, signal: null });
+    // The keys, and the state in SQLite (its write-ahead log folded back in on a clean stop).
+    expect((await readdir(dataDir)).sort()).toEqual(['cookie-keys.json', 'grant-lab.sqlite', 'jwks.json']);
   });
 
   it('reads --config, and CONFIG from the environment', async () => {
