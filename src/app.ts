@@ -13,6 +13,7 @@ import { verifyJwtAccessToken, verifyOpaqueAccessToken } from './api/verify-acce
 import type { GrantLabConfig } from './config/types.ts';
 import { loggerOptions, PathOnlyLogController } from './http/logging.ts';
 import { securityHeaders } from './http/security-headers.ts';
+import { replyStoreOutage } from './http/store-outage.ts';
 import { CsrfProtection } from './interactions/csrf.ts';
 import { interactionRoutes } from './interactions/index.ts';
 import { sendErrorPage } from './pages/error-page.ts';
@@ -31,7 +32,7 @@ import { providerPages } from './provider/pages.ts';
 import { DEFAULT_INTERACTION_LIMITS, InteractionLedger, withInteractionBudget } from './storage/interaction-budget.ts';
 import { adapterFactory } from './storage/engine-adapter.ts';
 import { openStore } from './storage/open.ts';
-import { isStoreUnavailable, RETRY_AFTER_SECONDS, type Store } from './storage/store.ts';
+import { isStoreUnavailable, type Store } from './storage/store.ts';
 import { createLocalJWKSet } from 'jose';
 
 const VIEWS = fileURLToPath(new URL('../views', import.meta.url));
@@ -112,14 +113,7 @@ async function assemble(app: FastifyInstance, config: GrantLabConfig): Promise<v
     reply.headers(securityHeaders);
   });
   app.setErrorHandler(async (error: Error & { statusCode?: number }, request, reply) => {
-    if (isStoreUnavailable(error)) {
-      request.log.warn(error.error_description);
-      reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-      if (wantsHtml(request.headers.accept)) {
-        return sendErrorPage(reply, 503, 'Grant Lab is briefly unavailable', 'Its storage cannot be reached right now. Try again in a moment.');
-      }
-      return reply.code(503).send({ error: error.error, error_description: error.error_description });
-    }
+    if (isStoreUnavailable(error)) return replyStoreOutage(request, reply, error, wantsHtml(request.headers.accept));
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) request.log.error({ err: error }, 'request failed');
     const description = status === 500 ? 'unexpected error' : error.message;

@@ -2,6 +2,8 @@
 // separate service would. Its identifier (resource indicator, `aud`) is {issuer}/api.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiDefinition } from '../config/types.ts';
+import { replyStoreOutage } from '../http/store-outage.ts';
+import { isStoreUnavailable } from '../storage/store.ts';
 import { type AccessTokenClaims, bearerTokenFrom, BearerTokenError, type VerifyAccessToken } from './verify-access-token.ts';
 import { ReportStore } from './reports.ts';
 
@@ -51,6 +53,7 @@ export async function demoApi(app: FastifyInstance, { api, verify }: DemoApiOpti
       reply.header('www-authenticate', challenge(realm, error));
       return reply.code(error.statusCode).send({ error: error.code, error_description: error.message });
     }
+    if (isStoreUnavailable(error)) return replyStoreOutage(request, reply, error, false);
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) {
       request.log.error({ err: error }, 'demo API failed');

@@ -2,7 +2,9 @@
 // One route per step; every POST carries a CSRF token bound to its interaction.
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { replyStoreOutage } from '../http/store-outage.ts';
 import { INTERACTION_PATH } from '../provider/routes.ts';
+import { isStoreUnavailable } from '../storage/store.ts';
 import { sendErrorPage } from '../pages/error-page.ts';
 import { type Interaction, InteractionPageError, loadInteraction, type InteractionDependencies } from './context.ts';
 import { denyInteraction, renderConsent, submitConsent } from './consent.ts';
@@ -31,6 +33,7 @@ export async function interactionRoutes(app: FastifyInstance, deps: InteractionD
     if (error instanceof InteractionPageError) {
       return sendErrorPage(reply, error.statusCode, error.title, error.message);
     }
+    if (isStoreUnavailable(error)) return replyStoreOutage(request, reply, error, true);
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) request.log.error({ err: error }, 'interaction failed');
     return sendErrorPage(

@@ -28,13 +28,14 @@ beforeAll(async () => {
   const balancerPort = await freePort();
   issuer = `http://localhost:${balancerPort}`;
   // Started at once, as compose starts them: the keys are claimed in Redis by one, adopted by the other.
-  [first, second] = await Promise.all(['one', 'two'].map(async (name) => startGrantLabProcess({
+  const started = await Promise.all(['one', 'two'].map(async (name) => startGrantLabProcess({
     via: 'node',
     port: await freePort(),
     dataDir: join(directory, name),
     storage: redis.url,
     issuer,
   })));
+  [first, second] = [started[0]!, started[1]!];
   balancer = runProgram('balancer', [process.execPath, 'scripts/balancer.ts'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, PORT: String(balancerPort), HOST: '127.0.0.1', UPSTREAMS: `${first.url},${second.url}` },
@@ -126,7 +127,7 @@ describe.skipIf(skip)('several instances on one Redis', () => {
     // Only a request in flight at the kill can fail (one per worker at most); the rest go on.
     expect(failed.length).toBeLessThanOrEqual(4);
     expect(afterKill.slice(-100).every((status) => status === 200)).toBe(true);
-    const introspected = await Promise.all(issued.map(async (token) => (await fetch(`${second.url}/introspect`, {
+    const introspected = await Promise.all(issued.map(async (token) => await (await fetch(`${second.url}/introspect`, {
       method: 'POST',
       headers: { authorization: `Basic ${Buffer.from('web-app:web-app-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ token }),
