@@ -13,7 +13,7 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { AdapterPayload } from 'oidc-provider';
-import { migrate } from './sqlite-schema.ts';
+import { checkOwnership, migrate } from './sqlite-schema.ts';
 import { type Consumed, GRANT_BOUND_MODELS, type KeyedRecords, type Store, StoreOpenError, StoreUnavailableError } from './store.ts';
 
 const SWEEP_INTERVAL_MS = 60_000;
@@ -75,9 +75,11 @@ export async function openSqliteStore(path: string): Promise<SqliteStore> {
     // -wal and -shm files the same mode). An existing file is opened as it is, never truncated.
     closeSync(openSync(path, 'a', 0o600));
     db = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS });
-    db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL');
+    // Everything up to WAL mode only reads: a file that is not Grant Lab's is left byte for byte.
     const check = db.prepare('PRAGMA quick_check').get() as { quick_check: string };
     if (check.quick_check !== 'ok') throw Object.assign(new Error(check.quick_check), { errcode: SQLITE_CORRUPT, errstr: `integrity check: ${check.quick_check}` });
+    checkOwnership(db, path);
+    db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL');
     migrate(db, path);
     return new SqliteStore(db, path);
   } catch (error) {
