@@ -55,6 +55,9 @@ describe.skipIf(skip)('Redis stopped while serving', () => {
     expect(redirected.kind === 'redirect' && Object.fromEntries(redirected.url.searchParams)).toMatchObject({
       error: 'temporarily_unavailable', state: 's-1', iss: lab.issuer,
     });
+    // What needs no store goes on: discovery, and a client-credentials JWT (nothing stored).
+    expect((await fetch(lab.discoveryUrl)).status).toBe(200);
+    expect((await tokenRequest(lab.issuer, { grant_type: 'client_credentials', scope: 'read:reports', resource: `${lab.issuer}/api` }, 'm2m-cron')).status).toBe(200);
     // A person on the sign-in page gets a page saying so.
     const page = await user.signIn(signInPage, 'alice', 'wonderland');
     expect(page.kind === 'page' && page.status).toBe(503);
