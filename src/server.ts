@@ -24,7 +24,6 @@ if (command.kind === 'usage-error') {
 
 try {
   const running = await serve(command.load);
-  process.stdout.write(`Grant Lab ready at ${running.issuer} (listening on ${running.url})\nState kept in ${running.app.grantLab.store.description}\n`);
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -38,6 +37,8 @@ try {
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  // Printed once the signals are handled: whoever waits for this line may stop the server at once.
+  process.stdout.write(`Grant Lab ready at ${running.issuer} (listening on ${running.url})\nState kept in ${running.app.grantLab.store.description}\n`);
 } catch (error) {
   if (error instanceof ConfigError || error instanceof KeyError || error instanceof StoreOpenError) {
     process.stderr.write(`${error.message}\n`);
