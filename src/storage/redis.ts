@@ -1,8 +1,8 @@
 // The store several Grant Lab instances share: Redis (or Valkey, which speaks the same protocol),
 // through @redis/client, the official client (no dependencies of its own). Its offline queue is
 // off: while Redis is away every command fails at once and the request is answered 503
-// temporarily_unavailable, rather than hanging in a queue; commands time out after two seconds;
-// the client reconnects by itself, so service resumes when Redis does, without a restart.
+// temporarily_unavailable, rather than hanging in a queue; a Redis that hangs is given two
+// seconds per command; the client reconnects by itself, so service resumes when Redis does.
 //
 // Keys, all under `grant-lab:` (one Redis database per deployment; standalone Redis, not Cluster):
 //   m:<Model>:<id>    hash: p (payload JSON), g (grantId), c (consumed at); TTL set by Redis
@@ -19,6 +19,8 @@ import { type Consumed, GRANT_BOUND_MODELS, type KeyedRecords, type SharedKeys, 
 const PREFIX = 'grant-lab:';
 const SHARED_KEYS = `${PREFIX}keys:`;
 const COMMAND_TIMEOUT_MS = 2_000;
+/** Commands queued at once; beyond it a command fails at once (a hung Redis cannot grow memory). */
+const COMMANDS_QUEUE_MAX = 100_000;
 const CONNECT_TIMEOUT_MS = 2_000;
 /** Attempts before a start gives up on an unreachable Redis. */
 const START_ATTEMPTS = 3;
@@ -54,6 +56,7 @@ export async function openRedisStore(url: string, options: RedisStoreOptions = {
   const client: Client = createClient({
     url,
     disableOfflineQueue: true,
+    commandsQueueMaxLength: COMMANDS_QUEUE_MAX,
     commandOptions: { timeout: COMMAND_TIMEOUT_MS },
     socket: {
       connectTimeout: CONNECT_TIMEOUT_MS,
@@ -151,12 +154,13 @@ export class RedisStore implements Store {
   }
 
   async clear(): Promise<void> {
+    // However many keys there are: no overall deadline (each SCAN round trip is a command).
     await this.#guard(async () => {
       for await (const keys of this.#client.scanIterator({ MATCH: `${PREFIX}*`, COUNT: 1000 })) {
         const doomed = (keys as string[]).filter((key) => !key.startsWith(SHARED_KEYS));
         if (doomed.length) await this.#client.sendCommand(['UNLINK', ...doomed]);
       }
-    });
+    }, undefined);
   }
 
   async close(): Promise<void> {
@@ -214,11 +218,27 @@ export class RedisStore implements Store {
     });
   }
 
-  async #guard<T>(command: () => Promise<T>): Promise<T> {
+  /**
+   * Runs a command, its failure mapped to StoreUnavailableError. The client's own command timeout
+   * stops once a command is written, so a Redis that hangs (stopped, swapping, partitioned
+   * without a reset) would hang the request with it: the wait is bounded here. The abandoned
+   * command stays queued until Redis answers or the connection drops, which keeps later replies
+   * matched to their commands; the queue's length is bounded too (COMMANDS_QUEUE_MAX).
+   */
+  async #guard<T>(command: () => Promise<T>, timeoutMs: number | undefined = COMMAND_TIMEOUT_MS): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
     try {
-      return await command();
+      const running = command();
+      if (timeoutMs === undefined) return await running;
+      running.catch(() => {});
+      const late = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      });
+      return await Promise.race([running, late]);
     } catch (error) {
       throw unavailable(error, this.description);
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

@@ -75,4 +75,21 @@ describe.skipIf(skip)('Redis stopped while serving', () => {
     const again = await redeem(lab.issuer, await signInForCode(lab.issuer, { resource: `${lab.issuer}/api` }));
     expect((await callApi(lab.issuer, '/me', again.body.access_token!)).status).toBe(200);
   });
+
+  it('answers 503 when Redis hangs rather than hanging with it, and serves again when it answers', async () => {
+    const tokens = await redeem(lab.issuer, await signInForCode(lab.issuer, { resource: `${lab.issuer}/api` }));
+    const refresh = () => tokenRequest(lab.issuer, { grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token! });
+    redis.freeze();
+    try {
+      // No offline queue to wait in: each command gives up after its timeout.
+      const answer = await refresh();
+      expect(answer.status).toBe(503);
+      expect(answer.body.error).toBe('temporarily_unavailable');
+    } finally {
+      redis.thaw();
+    }
+    // The replies Redis owed arrive and are matched to their commands: the next answer is right.
+    expect((await refresh()).status).toBe(200);
+    expect((await callApi(lab.issuer, '/me', tokens.body.access_token!)).status).toBe(200);
+  });
 });

@@ -42,6 +42,10 @@ export interface TestRedis {
   stop(): Promise<void>;
   /** Starts it again on the same port, empty. */
   start(): Promise<void>;
+  /** Freezes it (SIGSTOP): connections stay open and nothing is answered, as a hung server. */
+  freeze(): void;
+  /** Lets a frozen server go on (SIGCONT). */
+  thaw(): void;
 }
 
 export async function startRedis(): Promise<TestRedis> {
@@ -56,6 +60,8 @@ export async function startRedis(): Promise<TestRedis> {
     port,
     url: `redis://127.0.0.1:${port}`,
     start,
+    freeze: () => process.kill(program!.child.pid!, 'SIGSTOP'),
+    thaw: () => process.kill(program!.child.pid!, 'SIGCONT'),
     async stop() {
       await program?.stop();
       program = undefined;
