@@ -6,8 +6,9 @@
 //    NORMAL a commit reaches the OS before the answer, which survives `kill -9` of Grant Lab, but
 //    the last commits may roll back on a power cut or an OS crash; FULL closes that too, at a
 //    cost measured on a client-credentials + refresh loop (see README, "Storage");
-//  - busy_timeout: a second process holding the write lock is waited for, not failed at once;
-//    beyond it the request is answered 503 temporarily_unavailable.
+//  - busy_timeout: a second process holding the write lock is waited for (5 s at start, 1 s
+//    while serving), not failed at once; beyond it the request is answered 503
+//    temporarily_unavailable.
 // Expired rows are swept every minute; reads ignore them meanwhile.
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -17,7 +18,11 @@ import { checkOwnership, migrate } from './sqlite-schema.ts';
 import { type Consumed, GRANT_BOUND_MODELS, type KeyedRecords, type Store, StoreOpenError, StoreUnavailableError } from './store.ts';
 
 const SWEEP_INTERVAL_MS = 60_000;
+// At start, another instance may be migrating the file: wait for it. While serving, a write lock
+// is held for a statement's length (well under a millisecond); one held longer is someone else's
+// long transaction, and node:sqlite waits synchronously, holding every request: give up soon.
 const BUSY_TIMEOUT_MS = 5_000;
+const SERVING_BUSY_TIMEOUT_MS = 1_000;
 
 // Primary result codes (https://sqlite.org/rescode.html) that mean "not now" rather than a bug.
 const SQLITE_BUSY = 5;
@@ -81,6 +86,7 @@ export async function openSqliteStore(path: string): Promise<SqliteStore> {
     checkOwnership(db, path);
     db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL');
     migrate(db, path);
+    db.exec(`PRAGMA busy_timeout = ${SERVING_BUSY_TIMEOUT_MS}`);
     return new SqliteStore(db, path);
   } catch (error) {
     db?.close();
