@@ -34,8 +34,11 @@ COPY public ./public
 # The default configuration (the demo setup) and the schema every configuration is checked against.
 COPY config ./config
 COPY schema ./schema
+# The proxy in front of several instances (docker-compose.yml's cluster profile).
+COPY scripts/balancer.ts ./scripts/balancer.ts
 # Listen on every interface of the container (a published port arrives on its network
-# interface, not on its loopback); keys and cookie secrets persist in the /data volume.
+# interface, not on its loopback); keys, cookie secrets and the SQLite state persist in the
+# /data volume (GRANT_LAB_STORAGE=redis://… shares them between instances instead).
 ENV HOST=0.0.0.0 \
     PORT=3000 \
     DATA_DIR=/data

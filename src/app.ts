@@ -11,9 +11,10 @@ import { DEMO_API_PATH, demoApi } from './api/index.ts';
 import { introspectInProcess } from './api/introspect-in-process.ts';
 import { verifyJwtAccessToken, verifyOpaqueAccessToken } from './api/verify-access-token.ts';
 import type { GrantLabConfig } from './config/types.ts';
-import { edgeError, sendEdgeError, sendError } from './http/error-reply.ts';
+import { edgeError, sendEdgeError, sendError, wantsHtml } from './http/error-reply.ts';
 import { loggerOptions, PathOnlyLogController } from './http/logging.ts';
 import { securityHeaders } from './http/security-headers.ts';
+import { replyStoreOutage } from './http/store-outage.ts';
 import { CsrfProtection } from './interactions/csrf.ts';
 import { interactionRoutes } from './interactions/index.ts';
 import { endpointsPage } from './pages/endpoints.ts';
@@ -29,7 +30,9 @@ import { loadKeyMaterial } from './provider/keys.ts';
 import { mountProvider } from './provider/mount.ts';
 import { providerPages } from './provider/pages.ts';
 import { DEFAULT_INTERACTION_LIMITS, InteractionLedger, withInteractionBudget } from './storage/interaction-budget.ts';
-import { MemoryStore, memoryAdapterFactory } from './storage/memory.ts';
+import { adapterFactory } from './storage/engine-adapter.ts';
+import { openStore } from './storage/open.ts';
+import { isStoreUnavailable, type Store } from './storage/store.ts';
 import { createLocalJWKSet } from 'jose';
 
 const VIEWS = fileURLToPath(new URL('../views', import.meta.url));
@@ -39,7 +42,7 @@ const PUBLIC = fileURLToPath(new URL('../public', import.meta.url));
 export interface GrantLabInternals {
   config: GrantLabConfig;
   provider: Provider;
-  store: MemoryStore;
+  store: Store;
   interactions: InteractionLedger;
   accounts: Accounts;
   resources: ResourceCatalog;
@@ -69,21 +72,33 @@ export async function buildApp(config: GrantLabConfig, options: BuildOptions = {
     // dropping unknown properties.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
   });
+  try {
+    await assemble(app, config);
+  } catch (error) {
+    // What was opened already (the store's file or connection) is closed again.
+    await app.close();
+    throw error;
+  }
+  return app;
+}
 
+async function assemble(app: FastifyInstance, config: GrantLabConfig): Promise<void> {
+  const store = await openStore(config.storage, {
+    onConnectionChange: (state, detail) => (state === 'lost'
+      ? app.log.error(`storage unreachable, answering 503 until it is back: ${detail}`)
+      : app.log.info(`storage reachable again: ${detail}`)),
+  });
+  app.addHook('onClose', () => store.close());
   const keys = await loadKeyMaterial({
     dataDir: config.dataDir,
     jwks: config.jwks,
     cookieKeys: config.cookieKeys,
     algs: [config.signing.idTokenAlg, config.signing.accessTokenAlg],
+    shared: store.sharedKeys,
   });
-  const store = new MemoryStore();
   const interactions = new InteractionLedger(DEFAULT_INTERACTION_LIMITS);
-  const adapter = withInteractionBudget(memoryAdapterFactory(store), interactions);
-  const accounts = new Accounts(config.users, config.throttle);
-  app.addHook('onClose', async () => {
-    store.close();
-    accounts.close();
-  });
+  const adapter = withInteractionBudget(adapterFactory(store), interactions);
+  const accounts = new Accounts(config.users, config.throttle, store.records);
 
   // Ecosystem plugins.
   await app.register(fastifyStatic, { root: PUBLIC, prefix: '/public/' });
@@ -93,8 +108,10 @@ export async function buildApp(config: GrantLabConfig, options: BuildOptions = {
   app.addHook('onSend', async (_request, reply) => {
     reply.headers(securityHeaders);
   });
-  app.setErrorHandler(async (error: Error & { statusCode?: number }, request, reply) => (
-    sendEdgeError(request, reply, edgeError(error, request, 'request failed'))));
+  app.setErrorHandler(async (error: Error & { statusCode?: number }, request, reply) => {
+    if (isStoreUnavailable(error)) return replyStoreOutage(request, reply, error, wantsHtml(request));
+    return sendEdgeError(request, reply, edgeError(error, request, 'request failed'));
+  });
   app.setNotFoundHandler(async (request, reply) => sendError(request, reply, 404,
     { error: 'not_found', error_description: `no route for ${request.method} ${request.url.split('?')[0]}` },
     { title: 'Not found', message: 'There is no page at this address.' }));
@@ -170,6 +187,4 @@ export async function buildApp(config: GrantLabConfig, options: BuildOptions = {
       clientSecret: async (clientId) => (await provider.Client.find(clientId))?.clientSecret,
     },
   });
-
-  return app;
 }

@@ -12,7 +12,12 @@ Options:
                        (env ISSUER; default http://localhost:<port>)
   --config <file>      configuration file, YAML or JSON (env CONFIG;
                        default: the demo setup, config/default.yaml)
-  --data-dir <dir>     where generated keys are kept (env DATA_DIR; default .grant-lab)
+  --data-dir <dir>     where generated keys and the SQLite file are kept
+                       (env DATA_DIR; default .grant-lab)
+  --storage <store>    where sessions, grants and tokens are kept: memory, sqlite
+                       (in the data directory), sqlite:<path>, or
+                       redis://host:port[/db] for several instances
+                       (env GRANT_LAB_STORAGE; default sqlite)
   -h, --help           show this help
   -v, --version        show the version
 
@@ -37,6 +42,7 @@ export function parseCommandLine(args: string[], env: NodeJS.ProcessEnv): CliCom
         issuer: { type: 'string' },
         config: { type: 'string' },
         'data-dir': { type: 'string' },
+        storage: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -58,6 +64,7 @@ export function parseCommandLine(args: string[], env: NodeJS.ProcessEnv): CliCom
         ...(values.port !== undefined ? { port: Number(values.port) } : {}),
         ...(values.issuer !== undefined ? { issuer: values.issuer } : {}),
         ...(values['data-dir'] !== undefined ? { dataDir: values['data-dir'] } : {}),
+        ...(values.storage !== undefined ? { storage: values.storage } : {}),
       },
     },
   };

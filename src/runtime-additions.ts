@@ -10,16 +10,28 @@ import type { ClientDefinition, UserDefinition } from './config/types.ts';
 import { engineClientProblem } from './provider/client-validation.ts';
 import { registerClient } from './provider/index.ts';
 
+/** Clients added with lab.addClient since the last reset, which addUser checks without a store round trip. */
+const addedClients = new WeakMap<GrantLabInternals, Set<string>>();
+const added = (lab: GrantLabInternals) => {
+  let ids = addedClients.get(lab);
+  if (!ids) addedClients.set(lab, ids = new Set());
+  return ids;
+};
+
 /** Everything there is now: the configuration's entries and those added since the last reset. */
-function currentDirectory(lab: GrantLabInternals): Directory {
+function currentDirectory(lab: GrantLabInternals, registered: ReadonlySet<string> = added(lab)): Directory {
   const configuredClients = new Set(lab.config.clients.map((client) => client.client_id));
   return {
-    // A runtime client is kept where the engine keeps registered ones (see registerClient).
-    clientIds: { has: (id) => configuredClients.has(id) || lab.store.get('Client', id) !== undefined },
+    clientIds: { has: (id) => configuredClients.has(id) || registered.has(id) },
     usernames: { has: (username) => lab.accounts.findByUsername(username) !== undefined },
     subs: { has: (sub) => lab.accounts.findBySub(sub) !== undefined },
     apiScopes: apiScopesOf(lab.config.apis),
   };
+}
+
+/** Forgets what addClient recorded (lab.reset() clears the store, where the clients are). */
+export function forgetAddedClients(lab: GrantLabInternals): void {
+  addedClients.delete(lab);
 }
 
 function refuse(what: string, call: string, problems: Problem[]): never {
@@ -34,9 +46,14 @@ export function addUser(lab: GrantLabInternals, user: UserDefinition): void {
 
 export async function addClient(lab: GrantLabInternals, metadata: ClientDefinition): Promise<void> {
   const client = expandIssuer(metadata, lab.config.issuer);
-  const problems = [...entryProblems('clients', client), ...clientProblems(client, '', currentDirectory(lab))];
+  // A runtime client is kept where the engine keeps registered ones (see registerClient): in the store.
+  const id = typeof client.client_id === 'string' ? client.client_id : undefined;
+  const stored = id !== undefined && await lab.store.find('Client', id) !== undefined;
+  const registered = new Set([...added(lab), ...(stored ? [id] : [])]);
+  const problems = [...entryProblems('clients', client), ...clientProblems(client, '', currentDirectory(lab, registered))];
   const complaint = await engineClientProblem(lab.provider, client, '', problems);
   if (complaint) problems.push(complaint);
   if (problems.length) refuse('client', 'lab.addClient()', problems);
   await registerClient(lab.provider, client);
+  added(lab).add(client.client_id);
 }

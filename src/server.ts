@@ -5,6 +5,7 @@ import { parseCommandLine, USAGE } from './cli-options.ts';
 import { ConfigError } from './config/index.ts';
 import { KeyError } from './provider/keys.ts';
 import { serve } from './start.ts';
+import { StoreOpenError } from './storage/store.ts';
 
 const command = parseCommandLine(process.argv.slice(2), process.env);
 if (command.kind === 'help') {
@@ -23,7 +24,6 @@ if (command.kind === 'usage-error') {
 
 try {
   const running = await serve(command.load);
-  process.stdout.write(`Grant Lab ready at ${running.issuer} (listening on ${running.url})\n`);
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -37,8 +37,10 @@ try {
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  // Printed once the signals are handled: whoever waits for this line may stop the server at once.
+  process.stdout.write(`Grant Lab ready at ${running.issuer} (listening on ${running.url})\nState kept in ${running.app.grantLab.store.description}\n`);
 } catch (error) {
-  if (error instanceof ConfigError || error instanceof KeyError) {
+  if (error instanceof ConfigError || error instanceof KeyError || error instanceof StoreOpenError) {
     process.stderr.write(`${error.message}\n`);
   } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
     process.stderr.write(`Port already in use: ${(error as Error).message}. Set PORT (or --port) to another port.\n`);

@@ -9,7 +9,7 @@ import { type ConfigOverrides, type LoadOptions, readConfiguration } from './con
 import type { ClientDefinition, ConfigFile, GrantLabConfig, LogLevel, UserDefinition } from './config/types.ts';
 import { engineClientProblems, engineProblemsBeside } from './provider/client-validation.ts';
 import { type AccessTokenOptions, type IdTokenOptions, mintAccessToken, mintIdToken } from './provider/mint.ts';
-import { addClient, addUser } from './runtime-additions.ts';
+import { addClient, addUser, forgetAddedClients } from './runtime-additions.ts';
 
 export interface RunningGrantLab {
   app: FastifyInstance;
@@ -101,6 +101,11 @@ export interface StartOptions extends Omit<ConfigOverrides, 'dataDir'>, BuildOpt
   port?: number;
   /** Keep keys here across restarts; default null: in memory, shared within the process. */
   dataDir?: string | null;
+  /**
+   * Where state is kept: memory (the default here), sqlite (in dataDir), sqlite:<path>, or
+   * redis://host:port[/db]. GRANT_LAB_STORAGE in `env`, or `storage:` in the configuration, also name it.
+   */
+  storage?: string;
   /** Default 'silent'. */
   logLevel?: LogLevel;
   /** Environment variables to honour (ISSUER, PORT, …); by default none are read. */
@@ -132,6 +137,7 @@ export async function startGrantLab(options: StartOptions = {}): Promise<GrantLa
     config,
     env,
     overrides: { ...overrides, port: overrides.port ?? 0, dataDir: overrides.dataDir ?? null, logLevel: overrides.logLevel ?? 'silent' },
+    defaultStorage: 'memory',
   }, { logStream });
   const lab = running.app.grantLab;
   return {
@@ -142,9 +148,10 @@ export async function startGrantLab(options: StartOptions = {}): Promise<GrantLa
     addUser: (user) => addUser(lab, user),
     addClient: (client) => addClient(lab, client),
     reset: async () => {
-      lab.store.clear();
+      await lab.store.clear();
       lab.interactions.clear();
       lab.accounts.reset();
+      forgetAddedClients(lab);
     },
   };
 }

@@ -2,6 +2,7 @@
 // password grant so both answer alike: the same error for an unknown user and a wrong
 // password, the same lockout, the same cost.
 import type { ThrottleSettings, UserDefinition } from '../config/types.ts';
+import type { KeyedRecords } from '../storage/store.ts';
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from './passwords.ts';
 import { SignInThrottle } from './throttle.ts';
 import { canonicalUsername } from './usernames.ts';
@@ -22,13 +23,12 @@ export class Accounts {
   readonly #bySub = new Map<string, UserDefinition>();
   /** Hashes of plain-text passwords from the configuration, made on first use. */
   readonly #hashes = new WeakMap<UserDefinition, Promise<string>>();
-  readonly #throttleSettings: ThrottleSettings;
-  #throttle: SignInThrottle;
+  readonly #throttle: SignInThrottle;
 
-  constructor(users: UserDefinition[], throttle: ThrottleSettings) {
+  /** Sign-in failures are counted in `records`: the store's, shared by every instance using it. */
+  constructor(users: UserDefinition[], throttle: ThrottleSettings, records: KeyedRecords) {
     this.#configured = users;
-    this.#throttleSettings = throttle;
-    this.#throttle = new SignInThrottle(throttle);
+    this.#throttle = new SignInThrottle(throttle, records);
     users.forEach((user) => this.#index(user));
   }
 
@@ -57,17 +57,15 @@ export class Accounts {
     this.#index(user);
   }
 
-  /** Back to the configured users, with no sign-in failures remembered. */
+  /** Back to the configured users (the failure counts go with the store's records). */
   reset(): void {
     this.#byUsername.clear();
     this.#bySub.clear();
     this.#configured.forEach((user) => this.#index(user));
-    this.#throttle.close();
-    this.#throttle = new SignInThrottle(this.#throttleSettings);
   }
 
   async signIn(username: string, password: string, address: string): Promise<SignInResult> {
-    const retryAfterSeconds = this.#throttle.retryAfter(username, address);
+    const retryAfterSeconds = await this.#throttle.retryAfter(username, address);
     if (retryAfterSeconds > 0) return { outcome: 'throttled', retryAfterSeconds };
 
     const user = username.length <= MAX_USERNAME_LENGTH ? this.#byUsername.get(canonicalUsername(username)) : undefined;
@@ -77,15 +75,11 @@ export class Accounts {
       : await verifyAgainstDecoy(plausible ? password : '');
 
     if (!valid || !user) {
-      this.#throttle.recordFailure(username, address);
+      await this.#throttle.recordFailure(username, address);
       return { outcome: 'invalid_credentials' };
     }
-    this.#throttle.recordSuccess(username);
+    await this.#throttle.recordSuccess(username);
     return { outcome: 'success', user };
-  }
-
-  close(): void {
-    this.#throttle.close();
   }
 
   #index(user: UserDefinition): void {

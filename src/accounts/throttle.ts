@@ -1,75 +1,53 @@
 // Slows down password guessing: failures are counted per username and per client address, and
 // past a limit that username or address is answered 429 for a while. Unknown usernames are
 // counted exactly like real ones, so the lockout reveals nothing about which accounts exist.
+// The counts live in the store (atomic increments with a lifetime), so instances sharing a
+// Redis count together, and a restart with SQLite forgets no lockout.
 import type { ThrottleSettings } from '../config/types.ts';
+import type { KeyedRecords } from '../storage/store.ts';
 import { canonicalUsername } from './usernames.ts';
 
-interface Counter {
-  failures: number;
-  windowEndsAt: number;
-  lockedUntil: number;
-}
-
-const SWEEP_INTERVAL_MS = 60_000;
+const FAILURES = 'sign-in-failures';
+const LOCKOUTS = 'sign-in-lockouts';
 
 export class SignInThrottle {
   readonly #settings: ThrottleSettings;
-  readonly #counters = new Map<string, Counter>();
+  readonly #records: KeyedRecords;
   readonly #now: () => number;
-  readonly #timer: NodeJS.Timeout;
 
-  constructor(settings: ThrottleSettings, now: () => number = Date.now) {
+  constructor(settings: ThrottleSettings, records: KeyedRecords, now: () => number = Date.now) {
     this.#settings = settings;
+    this.#records = records;
     this.#now = now;
-    this.#timer = setInterval(() => this.#sweep(), SWEEP_INTERVAL_MS);
-    this.#timer.unref();
   }
 
   /** Seconds the caller must wait before trying again; 0 when it may try now. */
-  retryAfter(username: string, address: string): number {
+  async retryAfter(username: string, address: string): Promise<number> {
     const now = this.#now();
-    const lockedUntil = Math.max(
-      this.#counters.get(userKey(username))?.lockedUntil ?? 0,
-      this.#counters.get(addressKey(address))?.lockedUntil ?? 0,
-    );
+    const locks = await Promise.all([userKey(username), addressKey(address)].map((key) => this.#records.get<number>(LOCKOUTS, key)));
+    const lockedUntil = Math.max(...locks.map((until) => until ?? 0));
     return lockedUntil > now ? Math.ceil((lockedUntil - now) / 1000) : 0;
   }
 
-  recordFailure(username: string, address: string): void {
-    this.#count(userKey(username), this.#settings.maxFailuresPerUser);
-    this.#count(addressKey(address), this.#settings.maxFailuresPerAddress);
+  async recordFailure(username: string, address: string): Promise<void> {
+    await Promise.all([
+      this.#count(userKey(username), this.#settings.maxFailuresPerUser),
+      this.#count(addressKey(address), this.#settings.maxFailuresPerAddress),
+    ]);
   }
 
   /** A correct password clears that username's failures (not the address's). */
-  recordSuccess(username: string): void {
-    this.#counters.delete(userKey(username));
+  async recordSuccess(username: string): Promise<void> {
+    await this.#records.delete(FAILURES, userKey(username));
   }
 
-  close(): void {
-    clearInterval(this.#timer);
-  }
-
-  #count(key: string, limit: number): void {
-    const now = this.#now();
-    let counter = this.#counters.get(key);
-    if (!counter || counter.windowEndsAt <= now) {
-      counter = { failures: 0, windowEndsAt: now + this.#settings.windowSeconds * 1000, lockedUntil: 0 };
-      this.#counters.set(key, counter);
-    }
-    counter.failures += 1;
-    if (counter.failures >= limit) {
-      counter.lockedUntil = now + this.#settings.lockoutSeconds * 1000;
-      // The next lockout needs a fresh run of failures.
-      counter.failures = 0;
-      counter.windowEndsAt = Math.max(counter.windowEndsAt, counter.lockedUntil);
-    }
-  }
-
-  #sweep(): void {
-    const now = this.#now();
-    for (const [key, counter] of this.#counters) {
-      if (counter.windowEndsAt <= now && counter.lockedUntil <= now) this.#counters.delete(key);
-    }
+  async #count(key: string, limit: number): Promise<void> {
+    const failures = await this.#records.increment(FAILURES, key, this.#settings.windowSeconds);
+    if (failures < limit) return;
+    const { lockoutSeconds } = this.#settings;
+    await this.#records.set(LOCKOUTS, key, this.#now() + lockoutSeconds * 1000, lockoutSeconds);
+    // The next lockout needs a fresh run of failures.
+    await this.#records.delete(FAILURES, key);
   }
 }
 

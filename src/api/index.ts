@@ -3,6 +3,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiDefinition } from '../config/types.ts';
 import { edgeError } from '../http/error-reply.ts';
+import { replyStoreOutage } from '../http/store-outage.ts';
+import { isStoreUnavailable } from '../storage/store.ts';
 import { type AccessTokenClaims, bearerTokenFrom, BearerTokenError, type VerifyAccessToken } from './verify-access-token.ts';
 import { ReportStore } from './reports.ts';
 
@@ -52,6 +54,7 @@ export async function demoApi(app: FastifyInstance, { api, verify }: DemoApiOpti
       reply.header('www-authenticate', challenge(realm, error));
       return reply.code(error.statusCode).send({ error: error.code, error_description: error.message });
     }
+    if (isStoreUnavailable(error)) return replyStoreOutage(request, reply, error, false);
     // An API answers programs: JSON, whatever the Accept header says.
     const problem = edgeError(error, request, 'demo API failed');
     return reply.code(problem.status).send({ error: problem.error, error_description: problem.description });

@@ -11,6 +11,7 @@ import { DEFAULT_CONFIG_PATH, readConfigFile, SETTING_ORDER, schemaProblems } fr
 import { type Composed, composeLayers, isPlainObject } from './layers.ts';
 import { Origins } from './origins.ts';
 import { ConfigError, describeProblems, type Problem } from './problems.ts';
+import { parseStorage } from './storage.ts';
 import type { ApiDefinition, ClientDefinition, ConfigFile, GrantLabConfig, Lifetimes, LogLevel, ThrottleSettings, UserDefinition } from './types.ts';
 
 export type * from './types.ts';
@@ -39,13 +40,18 @@ const LOG_LEVELS: LogLevel[] = ['silent', 'error', 'warn', 'info', 'debug'];
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** Settings a caller (a test, the CLI) fixes instead of taking them from the environment. */
-export type ConfigOverrides = Partial<Omit<GrantLabConfig, 'clients' | 'users' | 'apis' | 'source'>>;
+export type ConfigOverrides = Partial<Omit<GrantLabConfig, 'clients' | 'users' | 'apis' | 'source' | 'storage'>> & {
+  /** memory, sqlite, sqlite:<path> or redis://host:port[/db], as GRANT_LAB_STORAGE takes it. */
+  storage?: string;
+};
 
 export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
   /** A configuration file's path, or its content; default: CONFIG, else config/default.yaml. */
   config?: string | ConfigFile;
   overrides?: ConfigOverrides;
+  /** The store when nothing names one: SQLite in the data directory (the command), memory (startGrantLab). */
+  defaultStorage?: 'sqlite' | 'memory';
 }
 
 /** http on a loopback host; `*.localhost` counts (RFC 6761 §6.3), as browsers resolve it locally. */
@@ -159,7 +165,7 @@ function composeSource(options: LoadOptions, env: NodeJS.ProcessEnv): { composed
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 const settings = (value: unknown): Record<string, unknown> => (isPlainObject(value) ? value : {});
 
-function resolveConfiguration(composed: Composed, source: string, env: NodeJS.ProcessEnv, overrides: ConfigOverrides): ReadConfiguration {
+function resolveConfiguration(composed: Composed, source: string, env: NodeJS.ProcessEnv, overrides: ConfigOverrides, defaultStorage: 'sqlite' | 'memory'): ReadConfiguration {
   const problems: Problem[] = [...composed.problems];
   // With something it extends unreadable, the rest would only be reported as missing.
   if (composed.complete) problems.push(...schemaProblems(composed.data));
@@ -184,13 +190,19 @@ function resolveConfiguration(composed: Composed, source: string, env: NodeJS.Pr
   if (logFormat !== 'pretty' && logFormat !== 'json') problems.push({ name: 'LOG_FORMAT', message: `must be pretty or json, got "${logFormat}"` });
 
   const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  const dataDir = overrides.dataDir === null ? null : resolve(overrides.dataDir ?? env.DATA_DIR ?? text(file.dataDir) ?? '.grant-lab');
+  const storage = overrides.storage !== undefined ? parseStorage(overrides.storage, dataDir, named('storage'))
+    : env.GRANT_LAB_STORAGE !== undefined ? parseStorage(env.GRANT_LAB_STORAGE, dataDir, named('GRANT_LAB_STORAGE'))
+      : typeof file.storage === 'string' ? parseStorage(file.storage, dataDir, (message) => problems.push({ pointer: '/storage', message }))
+        : parseStorage(defaultStorage, dataDir, named('storage'));
   const ttl = { ...DEFAULT_TTL, ...settings(file.ttl), ...overrides.ttl } as Lifetimes;
   const config: GrantLabConfig = {
     host: overrides.host ?? env.HOST ?? text(file.host) ?? 'localhost',
     port,
     issuer,
-    dataDir: overrides.dataDir === null ? null : resolve(overrides.dataDir ?? env.DATA_DIR ?? text(file.dataDir) ?? '.grant-lab'),
+    dataDir,
     source,
+    storage,
     jwks,
     cookieKeys: overrides.cookieKeys ?? (env.COOKIE_KEYS ? parseCookieKeys(env.COOKIE_KEYS, named('COOKIE_KEYS')) : undefined),
     trustProxy: overrides.trustProxy ?? parseBoolean(env.TRUST_PROXY ?? 'false', named('TRUST_PROXY')),
@@ -216,7 +228,7 @@ function resolveConfiguration(composed: Composed, source: string, env: NodeJS.Pr
       mainFile: source,
       settingOrder: SETTING_ORDER,
     }), source),
-    withOverrides: (more) => resolveConfiguration(composed, source, env, { ...overrides, ...more }),
+    withOverrides: (more) => resolveConfiguration(composed, source, env, { ...overrides, ...more }, defaultStorage),
   };
 }
 
@@ -227,7 +239,7 @@ function resolveConfiguration(composed: Composed, source: string, env: NodeJS.Pr
 export function readConfiguration(options: LoadOptions = {}): ReadConfiguration {
   const env = options.env ?? process.env;
   const { composed, source } = composeSource(options, env);
-  return resolveConfiguration(composed, source, env, options.overrides ?? {});
+  return resolveConfiguration(composed, source, env, options.overrides ?? {}, options.defaultStorage ?? 'sqlite');
 }
 
 /**

@@ -65,6 +65,12 @@ export interface Lifetimes {
   grant: number;
 }
 
+/** Where Grant Lab keeps its state: sessions, grants, tokens, registered clients, the throttle. */
+export type StorageSpec =
+  | { kind: 'memory' }
+  | { kind: 'sqlite'; path: string }
+  | { kind: 'redis'; url: string };
+
 export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug';
 
 export interface GrantLabConfig {
@@ -77,6 +83,8 @@ export interface GrantLabConfig {
   dataDir: string | null;
   /** The configuration file this came from, for messages. */
   source: string;
+  /** The store of every session, grant, token, registered client and sign-in failure count. */
+  storage: StorageSpec;
   /** Signing keys supplied from outside (env or file); generated into dataDir when absent. */
   jwks?: JSONWebKeySet;
   /** Cookie signing keys supplied from outside; generated into dataDir when absent. */
@@ -107,6 +115,8 @@ export interface ConfigFile {
   port?: number;
   host?: string;
   dataDir?: string;
+  /** memory, sqlite, sqlite:<path> or redis://host:port[/db]. */
+  storage?: string;
   clients?: ClientDefinition[];
   /** Without `extends`, every user needs its claims (the schema says so); with it, only new ones. */
   users?: (Partial<Omit<UserDefinition, 'claims'>> & { username: string; claims?: Record<string, unknown> })[];

@@ -2,8 +2,10 @@
 // One route per step; every POST carries a CSRF token bound to its interaction.
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { replyStoreOutage } from '../http/store-outage.ts';
 import { INTERACTION_PATH } from '../provider/routes.ts';
 import { edgeError } from '../http/error-reply.ts';
+import { isStoreUnavailable } from '../storage/store.ts';
 import { sendErrorPage } from '../pages/error-page.ts';
 import { type Interaction, InteractionPageError, loadInteraction, type InteractionDependencies } from './context.ts';
 import { denyInteraction, renderConsent, submitConsent } from './consent.ts';
@@ -32,6 +34,7 @@ export async function interactionRoutes(app: FastifyInstance, deps: InteractionD
     if (error instanceof InteractionPageError) {
       return sendErrorPage(reply, error.statusCode, error.title, error.message);
     }
+    if (isStoreUnavailable(error)) return replyStoreOutage(request, reply, error, true);
     // A form page, so always HTML, in words for the person signing in.
     const { status, title } = edgeError(error, request, 'interaction failed');
     return sendErrorPage(reply, status, title, status === 500

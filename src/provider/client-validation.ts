@@ -7,7 +7,8 @@ import type Provider from 'oidc-provider';
 import { Accounts } from '../accounts/index.ts';
 import { DEFAULT_SIGNING, DEFAULT_THROTTLE, DEFAULT_TTL, type Problem } from '../config/index.ts';
 import type { ApiDefinition, GrantLabConfig, SigningAlg } from '../config/types.ts';
-import { MemoryStore, memoryAdapterFactory } from '../storage/memory.ts';
+import { adapterFactory } from '../storage/engine-adapter.ts';
+import { MemoryStore } from '../storage/memory.ts';
 import { explainEngineError } from './engine-errors.ts';
 import { createProvider } from './index.ts';
 import { loadKeyMaterial } from './keys.ts';
@@ -62,7 +63,7 @@ async function standInEngine(config: GrantLabConfig): Promise<{ provider: Provid
     ttl: DEFAULT_TTL, throttle: DEFAULT_THROTTLE, dynamicRegistration: { enabled: false },
   };
   const store = new MemoryStore();
-  const accounts = new Accounts([], DEFAULT_THROTTLE);
+  const accounts = new Accounts([], DEFAULT_THROTTLE, store.records);
   const unused = async () => {
     throw new Error('a stand-in engine serves no pages');
   };
@@ -71,14 +72,13 @@ async function standInEngine(config: GrantLabConfig): Promise<{ provider: Provid
       config: standIn,
       keys: await loadKeyMaterial({ dataDir: null, algs: [signing.idTokenAlg, signing.accessTokenAlg] }),
       accounts,
-      adapter: memoryAdapterFactory(store),
+      adapter: adapterFactory(store),
       pages: { renderError: unused, logoutSource: unused, postLogoutSuccessSource: unused },
       onServerError: () => {},
     });
-    return { provider, close: () => { store.close(); accounts.close(); } };
+    return { provider, close: () => void store.close() };
   } catch (error) {
-    store.close();
-    accounts.close();
+    await store.close();
     throw error;
   }
 }

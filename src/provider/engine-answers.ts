@@ -3,6 +3,7 @@
 // what was wrong and what to do instead where the engine's words mislead.
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
+import { isStoreUnavailable, RETRY_AFTER_SECONDS } from '../storage/store.ts';
 
 type Next = () => Promise<void>;
 type ErrorBody = { error?: string; error_description?: string };
@@ -164,4 +165,21 @@ export async function explainUserinfoAudience(ctx: KoaContextWithOIDC, next: Nex
   error.error_description = `this access token is for ${[audience].flat().join(' and ')} (its aud), not for UserInfo: that API's opaque tokens are for it alone; the ID token carries the user's claims, and an authorization that names no API gets a token for UserInfo`;
   ctx.status = 401;
   ctx.set('WWW-Authenticate', `Bearer realm="${ctx.oidc.provider.issuer}", error="invalid_token", error_description="${error.error_description}"`);
+}
+
+/**
+ * The store unreachable (Redis away, SQLite locked): the engine answers the StoreUnavailableError
+ * its adapter threw as `temporarily_unavailable` with 503 (RFC 6749 §5.2 has no code for it; the
+ * authorization endpoint's §4.1.2.1 does, and redirects it). What Grant Lab's own middlewares
+ * throw on the way is answered the same, and every 503 says when to come back (RFC 9110 §10.2.3).
+ */
+export async function storeOutagesAsTemporarilyUnavailable(ctx: KoaContextWithOIDC, next: Next): Promise<void> {
+  try {
+    await next();
+  } catch (error) {
+    if (!isStoreUnavailable(error)) throw error;
+    ctx.status = 503;
+    ctx.body = { error: error.error, error_description: error.error_description };
+  }
+  if (ctx.status === 503) ctx.set('Retry-After', String(RETRY_AFTER_SECONDS));
 }

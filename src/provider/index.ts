@@ -9,7 +9,7 @@ import { GrantRevocationIndex } from '../storage/grant-revocation.ts';
 import { buildProviderConfiguration, OIDC_SCOPES, type ProviderPages } from './configuration.ts';
 import {
   apiScopesInDiscovery, explainClientAuthentication, explainPkceFailures, explainUserinfoAudience, recordErrorDetails,
-  unauthorizedClientForDisallowedGrants,
+  storeOutagesAsTemporarilyUnavailable, unauthorizedClientForDisallowedGrants,
 } from './engine-answers.ts';
 import { introspectionOfJwtAccessTokens, userinfoForJwtAccessTokens } from './jwt-access-tokens.ts';
 import type { KeyMaterial } from './keys.ts';
@@ -67,6 +67,7 @@ export async function createProvider(deps: ProviderDependencies): Promise<GrantL
   );
 
   provider.use(pinOriginToIssuer(config.issuer));
+  provider.use(storeOutagesAsTemporarilyUnavailable);
   provider.use(unauthorizedClientForDisallowedGrants);
   const errorDetail = recordErrorDetails(provider);
   provider.use(explainClientAuthentication(provider, errorDetail));

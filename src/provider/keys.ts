@@ -1,11 +1,14 @@
 // Signing keys and cookie keys. Supplied ones are validated; missing ones are generated once
 // into the data directory, so tokens issued before a restart still verify after it. Without a
 // data directory (in-process test servers) they live in memory, shared within the process.
+// Instances sharing a store (Redis) share its keys instead: the first to start keeps the keys it
+// made there, and every other adopts them, so any instance verifies what another signed.
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JSONWebKeySet, type JWK } from 'jose';
 import type { SigningAlg } from '../config/types.ts';
+import type { SharedKeys } from '../storage/store.ts';
 
 export interface KeyMaterial {
   /** Private signing keys, as the engine's `jwks` option takes them. */
@@ -129,21 +132,32 @@ export async function loadKeyMaterial(options: {
   algs: SigningAlg[];
   jwks?: JSONWebKeySet;
   cookieKeys?: string[];
+  /** The store's keys, when instances share it: they take the data directory's place. */
+  shared?: SharedKeys;
 }): Promise<KeyMaterial> {
   const algs = [...new Set(options.algs)];
-  const { dataDir } = options;
-  if (dataDir && (!options.jwks || !options.cookieKeys)) await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const { dataDir, shared } = options;
+  if (dataDir && !shared && (!options.jwks || !options.cookieKeys)) await mkdir(dataDir, { recursive: true, mode: 0o700 });
 
   let jwks: JSONWebKeySet;
   if (options.jwks) {
     validateSigningKeys(options.jwks, 'JWKS', algs);
     jwks = options.jwks;
+  } else if (shared) {
+    jwks = await shared.claim('signing', { keys: await Promise.all(algs.map(generateSigningKey)) });
+    const [missing] = missingAlgs(jwks, algs);
+    if (missing) {
+      throw new KeyError(`${shared.where('signing')}: the shared keys have no private key for ${missing} (the first instance made them for other algorithms). Give every instance the same JWKS, or delete that key so that new ones are made (what the old ones signed stops verifying).`);
+    }
+    validateSigningKeys(jwks, shared.where('signing'), algs);
   } else if (dataDir) {
     jwks = await storedSigningKeys(dataDir, algs);
   } else {
     jwks = { keys: await Promise.all(algs.map(keyInMemory)) };
   }
-  const cookieKeys = options.cookieKeys ?? (dataDir ? await storedCookieKeys(dataDir) : [inMemoryCookieKey]);
+  const cookieKeys = options.cookieKeys
+    ?? (shared ? await shared.claim('cookies', [randomBytes(32).toString('base64url')])
+      : dataDir ? await storedCookieKeys(dataDir) : [inMemoryCookieKey]);
 
   const signingKeys = { keys: jwks.keys as JWK[] };
   return { jwks: signingKeys, publicJwks: toPublicJwks(signingKeys), cookieKeys };

@@ -7,6 +7,8 @@ import { mustSkip } from '../support/prerequisites.ts';
 
 export interface ComposeService {
   build?: { context: string; target?: string };
+  image?: string;
+  healthcheck?: { test: string[] };
   command?: string[];
   environment?: Record<string, string>;
   ports?: (string | { published: number | string; target: number; host_ip?: string })[];

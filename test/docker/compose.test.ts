@@ -6,6 +6,7 @@ import { dirname, join, normalize, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.ts';
+import { parseStorage } from '../../src/config/storage.ts';
 import { sampleCommand } from '../support/sample-app.ts';
 import { type ComposeFile, type ComposeService, composeConfig, composeMissing, publishedPorts } from './compose-config.ts';
 import { lastInstruction, parseDockerfile, type Stage, stageEnv } from './dockerfile.ts';
@@ -16,6 +17,8 @@ const read = (path: string) => readFileSync(new URL(path, ROOT), 'utf8');
 const PACKAGE = JSON.parse(read('package.json')) as { scripts: Record<string, string>; dependencies: Record<string, string> };
 const CLIENT_IDS = loadConfig({ env: {} }).clients.map((client) => client.client_id);
 const SERVER = 'grant-lab';
+const CLUSTER = { redis: 'redis', instances: ['grant-lab-1', 'grant-lab-2'], proxy: 'cluster' } as const;
+const CLUSTER_SERVICES: string[] = [CLUSTER.redis, ...CLUSTER.instances, CLUSTER.proxy];
 
 const stages = parseDockerfile(read('Dockerfile'));
 const stage = (name: string): Stage => {
@@ -109,8 +112,8 @@ describe.skipIf(composeMissing)('docker-compose.yml', () => {
     services = compose.services;
   });
 
-  it('is valid for docker-compose, with the server and one service per contract client', () => {
-    expect(Object.keys(services).sort()).toEqual([SERVER, ...CLIENT_IDS].sort());
+  it('is valid for docker-compose, with the server, one service per contract client, and the cluster', () => {
+    expect(Object.keys(services).sort()).toEqual([SERVER, ...CLIENT_IDS, ...CLUSTER_SERVICES].sort());
   });
 
   it('runs each sample with the command its npm script documents, from the samples image', () => {
@@ -152,7 +155,7 @@ describe.skipIf(composeMissing)('docker-compose.yml', () => {
   });
 
   it('sets only environment variables that the code reads', () => {
-    for (const [name, service] of Object.entries(services)) {
+    for (const [name, service] of Object.entries(services).filter(([name]) => !CLUSTER_SERVICES.includes(name))) {
       // A sample's own code, and what every sample shares (listening on HOST, for one).
       const source = name === SERVER ? sourceOf('src/') : sourceOf(`clients/${name}/`) + sourceOf('clients/shared/');
       for (const variable of Object.keys(service.environment ?? {})) {
@@ -177,5 +180,61 @@ describe.skipIf(composeMissing)('docker-compose.yml', () => {
 
   it('is refused by docker-compose when broken, so the checks above mean something', () => {
     expect(() => composeConfig(ROOT, 'test/docker/broken-compose.yml')).toThrow(/network_mode|service|depends/i);
+  });
+});
+
+describe.skipIf(composeMissing)('docker-compose.yml, cluster profile', () => {
+  let compose: ComposeFile;
+  let services: Record<string, ComposeService>;
+  beforeAll(() => {
+    compose = composeConfig(ROOT);
+    services = compose.services;
+  });
+  const proxyPort = () => publishedPorts(services[CLUSTER.proxy]!)[0]!;
+
+  it('starts only on demand, beside the default set: its own published port', () => {
+    for (const name of CLUSTER_SERVICES) expect(services[name]!.profiles, name).toEqual(['cluster']);
+    const [host, published, target] = proxyPort();
+    expect([host, published]).toEqual(['0.0.0.0', target]);
+    expect(publishedPorts(services[SERVER]!).map(([, port]) => port)).not.toContain(published);
+    for (const name of [CLUSTER.redis, ...CLUSTER.instances]) expect(services[name]!.ports ?? [], name).toEqual([]);
+  });
+
+  it('runs two server instances with one issuer, the proxy\'s URL, sharing one Redis', () => {
+    const [first, second] = CLUSTER.instances.map((name) => services[name]!);
+    expect(first!.environment).toEqual(second!.environment);
+    expect(first!.build?.target).toBe('server');
+    expect(first!.environment?.ISSUER).toBe(`http://localhost:${proxyPort()[1]}`);
+    const problems: string[] = [];
+    const storage = parseStorage(first!.environment!.GRANT_LAB_STORAGE!, null, (message) => problems.push(message));
+    expect(problems).toEqual([]);
+    expect(storage.kind).toBe('redis');
+    const redisUrl = new URL((storage as { url: string }).url);
+    expect([redisUrl.hostname, redisUrl.port]).toEqual([CLUSTER.redis, '6379']);
+    expect(first!.depends_on?.[CLUSTER.redis]?.condition).toBe('service_healthy');
+    expect(services[CLUSTER.redis]!.healthcheck?.test).toContain('redis-cli');
+    for (const variable of Object.keys(first!.environment ?? {})) expect(sourceOf('src/'), variable).toMatch(new RegExp(`\\benv\\.${variable}\\b`));
+  });
+
+  it('puts the proxy the end-to-end tests run in front of every instance, on the port the instances listen on', () => {
+    const proxy = services[CLUSTER.proxy]!;
+    expect(proxy.build?.target).toBe('server');
+    expect(proxy.command).toEqual(['node', 'scripts/balancer.ts']);
+    expect(existsSync(new URL(proxy.command![1]!, ROOT))).toBe(true);
+    // The server image carries the script.
+    const copied = stage('server').instructions.filter(({ keyword }) => keyword === 'COPY').map(({ args }) => args.split(/\s+/)[0]);
+    expect(copied).toContain(proxy.command![1]);
+    expect(proxy.environment?.PORT).toBe(String(proxyPort()[2]));
+    const upstreams = proxy.environment!.UPSTREAMS!.split(',').map((value) => new URL(value));
+    expect(upstreams.map((url) => url.hostname)).toEqual([...CLUSTER.instances]);
+    for (const url of upstreams) expect(url.port).toBe(serverEnv.PORT);
+    for (const name of CLUSTER.instances) expect(proxy.depends_on?.[name]?.condition, name).toBe('service_healthy');
+    for (const variable of Object.keys(proxy.environment ?? {})) expect(read(proxy.command![1]!), variable).toMatch(new RegExp(`\\benv\\.${variable}\\b`));
+  });
+
+  it('keeps Redis\'s data in a named volume, with its own persistence on', () => {
+    const redis = services[CLUSTER.redis]!;
+    expect(redis.command).toEqual(expect.arrayContaining(['--appendonly', 'yes']));
+    expect(compose.volumes).toHaveProperty(['redis-data']);
   });
 });

@@ -1,7 +1,7 @@
 // The grant-lab command, run as a user runs it: flags, the ready line, a clean stop, and
 // configuration errors reported without a stack trace.
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -38,7 +38,7 @@ describe('grant-lab', () => {
     const { finished } = run(['--help']);
     const { code, stdout } = await finished;
     expect(code).toBe(0);
-    for (const flag of ['--port', '--issuer', '--config', '--data-dir', '--help']) expect(stdout).toContain(flag);
+    for (const flag of ['--port', '--issuer', '--config', '--data-dir', '--storage', '--help']) expect(stdout).toContain(flag);
   });
 
   it('starts with --port, --issuer and --data-dir, serves, and stops cleanly on SIGTERM', async () => {
@@ -55,8 +55,11 @@ describe('grant-lab', () => {
     expect(url).toMatch(/^http:\/\/localhost:\d+$/);
     const metadata = await (await fetch(`${url}/.well-known/openid-configuration`)).json() as { issuer: string };
     expect(metadata.issuer).toBe(url);
-    expect((await readdir(dataDir)).sort()).toEqual(['cookie-keys.json', 'jwks.json']);
     expect(await stopTree(second.child, 'SIGINT')).toEqual({ code: 0, signal: null });
+    // The keys, and the state in SQLite (its write-ahead log folded back in on a clean stop).
+    expect((await readdir(dataDir)).sort()).toEqual(['cookie-keys.json', 'grant-lab.sqlite', 'jwks.json']);
+    // Sessions and tokens: readable by the owner only, like the keys.
+    expect((await stat(join(dataDir, 'grant-lab.sqlite'))).mode & 0o777).toBe(0o600);
   });
 
   it('reads --config, and CONFIG from the environment', async () => {

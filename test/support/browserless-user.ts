@@ -22,6 +22,11 @@ const MAX_REDIRECTS = 20;
 export class BrowserlessUser {
   readonly jar = new CookieJar();
   readonly #origin: string;
+  /**
+   * Where the issuer's URLs are actually sent: the issuer itself, or one of several instances
+   * behind it, to show a sign-in started on one instance completing on another.
+   */
+  through: (url: URL) => URL = (url) => url;
 
   constructor(issuer: string) {
     this.#origin = new URL(issuer).origin;
@@ -89,7 +94,7 @@ export class BrowserlessUser {
     for (let hop = 0; hop < MAX_REDIRECTS; hop += 1) {
       if (current.origin !== this.#origin) return { kind: 'redirect', url: current };
       const cookie = this.jar.headerFor(current);
-      const response = await fetch(current, {
+      const response = await fetch(this.through(current), {
         ...request,
         redirect: 'manual',
         headers: { accept: 'text/html', ...request.headers as Record<string, string>, ...(cookie ? { cookie } : {}) },

@@ -1,0 +1,48 @@
+// What only the SQLite store does: its file outlives the process, and a lock someone else holds
+// too long makes a request temporarily unavailable rather than failing it for good.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../../src/storage/sqlite.ts';
+
+let directory: string;
+beforeAll(async () => {
+  directory = await mkdtemp(join(tmpdir(), 'grant-lab-sqlite-'));
+});
+afterAll(() => rm(directory, { recursive: true, force: true }));
+
+describe('the SQLite store', () => {
+  it('finds after reopening what it was given, consumed marks and records included', async () => {
+    const path = join(directory, 'reopened.sqlite');
+    const first = await openSqliteStore(path);
+    await first.upsert('RefreshToken', 'rt', { jti: 'rt', grantId: 'g' }, 600);
+    await first.consume('RefreshToken', 'rt', 1_700_000_000);
+    await first.records.set('runs', 'r', { flow: 'password' }, 600);
+    await first.close();
+    const second = await openSqliteStore(path);
+    try {
+      expect(await second.find('RefreshToken', 'rt')).toMatchObject({ jti: 'rt', consumed: 1_700_000_000 });
+      expect(await second.records.get('runs', 'r')).toEqual({ flow: 'password' });
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('answers temporarily unavailable while another process holds the write lock, and writes once it is free', async () => {
+    const path = join(directory, 'contended.sqlite');
+    const store = await openSqliteStore(path);
+    const other = new DatabaseSync(path);
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      await expect(store.upsert('Session', 's', { uid: 'u' }, 600)).rejects.toMatchObject({ error: 'temporarily_unavailable', statusCode: 503 });
+      other.exec('ROLLBACK');
+      await store.upsert('Session', 's', { uid: 'u' }, 600);
+      expect(await store.findSessionByUid('u')).toMatchObject({ uid: 'u' });
+    } finally {
+      other.close();
+      await store.close();
+    }
+  });
+});
