@@ -23,7 +23,7 @@ import type { Flow } from './flows/catalog.ts';
 import { followBrowserTrail } from './playground/browser-trail.ts';
 import { flowSetup } from './playground/flow-setup.ts';
 import { playground } from './playground/index.ts';
-import { MemoryRunStore } from './playground/run-store.ts';
+import { StoredRunStore } from './playground/run-store.ts';
 import { createProvider } from './provider/index.ts';
 import type { ResourceCatalog } from './provider/resources.ts';
 import { loadKeyMaterial } from './provider/keys.ts';
@@ -127,7 +127,7 @@ async function assemble(app: FastifyInstance, config: GrantLabConfig): Promise<v
   });
   // The live runner records the browser's own exchanges with the engine and the interactions
   // during a run (sign-in, consent, logout): its hook must come before the routes it watches.
-  const runs = new MemoryRunStore();
+  const runs = new StoredRunStore(store.records);
   app.addHook('onRequest', followBrowserTrail({
     issuer: config.issuer,
     runs,

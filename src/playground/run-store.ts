@@ -4,16 +4,20 @@
 // depends on: they are kept for an hour. Their ids are unguessable; the browser that started
 // one also holds it in a cookie, which is what a redirect coming back must match.
 //
-// The interface is what a durable store implements (each method may go to SQLite or Redis);
-// MemoryRunStore is the one a single process uses.
+// Runs are records in Grant Lab's store (memory, SQLite, Redis), so a restart keeps them and
+// several instances share them. The runs this process serves are also held as objects: every
+// operation on one here changes the same object, so a step recorded after a response has gone
+// out (the browser trail) is not lost to a request that loaded the run before it.
 import { randomBytes } from 'node:crypto';
 import type { FailureId, FlowId } from '../flows/catalog.ts';
+import type { KeyedRecords } from '../storage/store.ts';
 import type { Run } from './run.ts';
 
 export type TrailKey = { state: string } | { interaction: string };
 
 export interface RunStore {
-  create(flowId: FlowId, failure: FailureId | undefined): Promise<Run>;
+  /** A new run, charged to the client address that asked for it; undefined past the budget. */
+  create(flowId: FlowId, failure: FailureId | undefined, address: string): Promise<Run | undefined>;
   get(id: string): Promise<Run | undefined>;
   /**
    * Writes the run back: called once after each of RunRecorder's operations, the only code
@@ -33,31 +37,49 @@ export interface RunStore {
   followed(key: TrailKey): Promise<Run | undefined>;
 }
 
-const RUN_TTL_MS = 60 * 60 * 1000;
-// Beyond this many live runs the oldest is dropped: a page someone left open loses its
-// transcript, nothing else does.
-const MAX_RUNS = 500;
+export const RUN_LIFETIME_SECONDS = 60 * 60;
+
+/** How many runs may be started in an hour: nobody has to sign in to start one. */
+export interface RunBudget {
+  perAddress: number;
+  total: number;
+}
+
+// A person tries a few flows, a browser test suite some dozens; a store must not fill up for
+// whoever sends POSTs in a loop.
+export const DEFAULT_RUN_BUDGET: RunBudget = { perAddress: 200, total: 2000 };
 // A run sends the browser away a few times (authorization, logout), each leading through a
 // few interactions: far fewer keys than this.
 const MAX_FOLLOWED_PER_RUN = 32;
+// The runs held as objects: the most recently used; the others are read back from the store.
+const MAX_LIVE_RUNS = 500;
+
+const NAMESPACE = {
+  run: 'playground-run',
+  state: 'playground-state',
+  trail: 'playground-trail',
+  trailCount: 'playground-trail-count',
+  started: 'playground-runs-started',
+} as const;
 
 const trailKey = (key: TrailKey) => ('state' in key ? `state:${key.state}` : `interaction:${key.interaction}`);
 
-export class MemoryRunStore implements RunStore {
-  readonly #runs = new Map<string, Run>();
-  readonly #byState = new Map<string, string>();
-  /** The browser trail's keys (a state, an interaction uid) → run id; see follow(). */
-  readonly #followed = new Map<string, string>();
-  readonly #followedBy = new Map<string, string[]>();
+export class StoredRunStore implements RunStore {
+  readonly #records: KeyedRecords;
+  readonly #budget: RunBudget;
   readonly #now: () => number;
+  readonly #live = new Map<string, Run>();
 
-  constructor(now: () => number = Date.now) {
+  constructor(records: KeyedRecords, { budget = DEFAULT_RUN_BUDGET, now = Date.now }: { budget?: RunBudget; now?: () => number } = {}) {
+    this.#records = records;
+    this.#budget = budget;
     this.#now = now;
   }
 
-  async create(flowId: FlowId, failure: FailureId | undefined): Promise<Run> {
-    this.#expire();
-    while (this.#runs.size >= MAX_RUNS) this.#delete(this.#runs.keys().next().value!);
+  async create(flowId: FlowId, failure: FailureId | undefined, address: string): Promise<Run | undefined> {
+    const byAddress = await this.#records.increment(NAMESPACE.started, `address:${address}`, RUN_LIFETIME_SECONDS);
+    const total = await this.#records.increment(NAMESPACE.started, 'total', RUN_LIFETIME_SECONDS);
+    if (byAddress > this.#budget.perAddress || total > this.#budget.total) return undefined;
     const run: Run = {
       id: randomBytes(16).toString('base64url'),
       flowId,
@@ -68,62 +90,62 @@ export class MemoryRunStore implements RunStore {
       tokens: {},
       cache: {},
     };
-    this.#runs.set(run.id, run);
+    this.#hold(run);
+    await this.save(run);
     return run;
   }
 
   async get(id: string): Promise<Run | undefined> {
-    const run = this.#runs.get(id);
-    if (run && run.createdAt + RUN_TTL_MS <= this.#now()) {
-      this.#delete(id);
-      return undefined;
+    const held = this.#live.get(id);
+    if (held && !this.#expired(held)) {
+      this.#hold(held);
+      return held;
     }
-    return run;
+    this.#live.delete(id);
+    const stored = await this.#records.get<Run>(NAMESPACE.run, id);
+    if (!stored || this.#expired(stored)) return undefined;
+    this.#hold(stored);
+    return stored;
   }
 
-  /** The map holds the run object itself: every change is already in it. */
-  async save(): Promise<void> {}
+  async save(run: Run): Promise<void> {
+    const ttl = this.#remainingSeconds(run);
+    if (ttl > 0) await this.#records.set(NAMESPACE.run, run.id, run, ttl);
+  }
 
   async awaitState(run: Run, state: string): Promise<void> {
-    this.#byState.set(state, run.id);
+    await this.#records.set(NAMESPACE.state, state, run.id, this.#remainingSeconds(run));
     await this.follow(run, { state });
   }
 
   async takeByState(state: string): Promise<Run | undefined> {
-    const id = this.#byState.get(state);
-    if (id === undefined) return undefined;
-    this.#byState.delete(state);
-    return this.get(id);
-  }
-
-  async follow(run: Run, key: TrailKey): Promise<void> {
-    const name = trailKey(key);
-    if (this.#followed.has(name)) return;
-    const keys = this.#followedBy.get(run.id) ?? [];
-    if (keys.length >= MAX_FOLLOWED_PER_RUN) return;
-    keys.push(name);
-    this.#followedBy.set(run.id, keys);
-    this.#followed.set(name, run.id);
-  }
-
-  async followed(key: TrailKey): Promise<Run | undefined> {
-    const id = this.#followed.get(trailKey(key));
+    const id = await this.#records.take<string>(NAMESPACE.state, state);
     return id === undefined ? undefined : this.get(id);
   }
 
-  #expire(): void {
-    const cutoff = this.#now() - RUN_TTL_MS;
-    for (const [id, run] of this.#runs) {
-      if (run.createdAt > cutoff) break;
-      this.#delete(id);
-    }
+  async follow(run: Run, key: TrailKey): Promise<void> {
+    const ttl = this.#remainingSeconds(run);
+    if (ttl <= 0 || await this.#records.increment(NAMESPACE.trailCount, run.id, ttl) > MAX_FOLLOWED_PER_RUN) return;
+    await this.#records.claim(NAMESPACE.trail, trailKey(key), run.id, ttl);
   }
 
-  #delete(id: string): void {
-    const run = this.#runs.get(id);
-    this.#runs.delete(id);
-    if (run?.pending) this.#byState.delete(run.pending.state);
-    for (const key of this.#followedBy.get(id) ?? []) this.#followed.delete(key);
-    this.#followedBy.delete(id);
+  async followed(key: TrailKey): Promise<Run | undefined> {
+    const id = await this.#records.get<string>(NAMESPACE.trail, trailKey(key));
+    return id === undefined ? undefined : this.get(id);
+  }
+
+  #remainingSeconds(run: Run): number {
+    return Math.ceil((run.createdAt + RUN_LIFETIME_SECONDS * 1000 - this.#now()) / 1000);
+  }
+
+  #expired(run: Run): boolean {
+    return this.#remainingSeconds(run) <= 0;
+  }
+
+  /** Keeps `run` as the most recently used object, letting the least recently used go. */
+  #hold(run: Run): void {
+    this.#live.delete(run.id);
+    this.#live.set(run.id, run);
+    if (this.#live.size > MAX_LIVE_RUNS) this.#live.delete(this.#live.keys().next().value!);
   }
 }

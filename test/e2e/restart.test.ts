@@ -38,7 +38,7 @@ const form = (url: string, body: Record<string, string>, authorization = basic('
 const isActive = async (issuer: string, token: string) => ((await (await form(`${issuer}/introspect`, { token })).json()) as { active: boolean }).active;
 
 describe('npm start, restarted', () => {
-  it('keeps sessions, refresh tokens, the revocation of a JWT\'s grant and registered clients', async () => {
+  it('keeps sessions, refresh tokens, the revocation of a JWT\'s grant, registered clients and playground runs', async () => {
     const dataDir = join(directory, 'restart');
     const issuer = await start(dataDir, await freePort());
     const api = `${issuer}/api`;
@@ -59,6 +59,12 @@ describe('npm start, restarted', () => {
       body: JSON.stringify({ client_name: 'nightly job', grant_types: ['client_credentials'], response_types: [], redirect_uris: [], scope: 'read:reports' }),
     })).json() as { client_id: string; client_secret: string; registration_access_token: string };
     expect(registration.client_id).toBeTruthy();
+    // A playground run, played to its end by Grant Lab.
+    const started = await fetch(`${issuer}/playground/runs`, {
+      method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'flow=client-credentials',
+    });
+    const run = { page: new URL(started.headers.get('location')!, issuer).href, cookie: started.headers.getSetCookie()[0]!.split(';')[0]! };
+    expect(await (await fetch(run.page, { headers: { cookie: run.cookie } })).text()).toContain('Succeeded.');
 
     await running!.stop();
     await start(dataDir, Number(new URL(issuer).port));
@@ -75,6 +81,8 @@ describe('npm start, restarted', () => {
     expect(own.status).toBe(200);
     const read = await fetch(`${issuer}/register/${registration.client_id}`, { headers: { authorization: `Bearer ${registration.registration_access_token}` } });
     expect(read.status).toBe(200);
+    // The playground run started before the restart, still on its page, for the same browser.
+    expect(await (await fetch(run.page, { headers: { cookie: run.cookie } })).text()).toContain('Succeeded.');
     await running!.stop();
     running = undefined;
   });

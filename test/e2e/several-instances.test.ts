@@ -56,6 +56,16 @@ describe.skipIf(skip)('several instances on one Redis', () => {
     expect((one as { keys: unknown[] }).keys).toHaveLength(2);
   });
 
+  it('show a playground run started on one instance on the other', async () => {
+    const started = await fetch(`${first.url}/playground/runs`, {
+      method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'flow=client-credentials',
+    });
+    const cookie = started.headers.getSetCookie()[0]!.split(';')[0]!;
+    const page = await fetch(new URL(started.headers.get('location')!, second.url), { headers: { cookie } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Succeeded.');
+  });
+
   it('let a sign-in started on one instance finish on the other, and its code be redeemed at the first', async () => {
     const signedIn = await signInForCode(issuer, { resource: `${issuer}/api`, start: first.url, finish: second.url });
     const tokens = await redeem(first.url, signedIn);

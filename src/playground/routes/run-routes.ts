@@ -6,6 +6,7 @@ import { sendErrorPage } from '../../pages/error-page.ts';
 import { rememberRun, runOrNotFound } from '../browser-binding.ts';
 import { browserClientPage } from '../browser-client.ts';
 import { RunRecorder } from '../run-recorder.ts';
+import { RUN_LIFETIME_SECONDS } from '../run-store.ts';
 import { runView } from '../run-view.ts';
 import type { AnyRunner, StartInput } from '../runners/contract.ts';
 import { isPlayedInBrowser, runnerOf } from '../runners/index.ts';
@@ -49,7 +50,12 @@ export async function runRoutes(app: FastifyInstance, { environment: env, runs, 
         `This server's configuration lacks what the run needs: ${setup.problems.join(' ').replaceAll('`', '')} Its page, /flows/${flow.id}, shows what to add.`);
     }
     const failure = String(request.body?.failure ?? '');
-    const run = new RunRecorder(await runs.create(flow.id, isFailureOf(flow, failure) ? failure : undefined), runs);
+    const created = await runs.create(flow.id, isFailureOf(flow, failure) ? failure : undefined, request.ip);
+    if (!created) {
+      reply.header('retry-after', String(RUN_LIFETIME_SECONDS));
+      return sendErrorPage(reply, 429, 'Too many runs', 'This address has started as many runs as Grant Lab keeps for an hour. Try again later, or restart Grant Lab.');
+    }
+    const run = new RunRecorder(created, runs);
     rememberRun(request, reply, run.id);
     const runner = runnerOf(flow.id);
     // A client the browser plays starts on the run page, from its script.
