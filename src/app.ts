@@ -7,9 +7,7 @@ import { Eta } from 'eta';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type Provider from 'oidc-provider';
 import { Accounts } from './accounts/index.ts';
-import { DEMO_API_PATH, demoApi } from './api/index.ts';
-import { introspectInProcess } from './api/introspect-in-process.ts';
-import { verifyJwtAccessToken, verifyOpaqueAccessToken } from './api/verify-access-token.ts';
+import { DEMO_API_PATH, servedApis } from './api/index.ts';
 import type { GrantLabConfig } from './config/types.ts';
 import { edgeError, sendEdgeError, sendError, wantsHtml } from './http/error-reply.ts';
 import { loggerOptions, PathOnlyLogController } from './http/logging.ts';
@@ -33,7 +31,6 @@ import { DEFAULT_INTERACTION_LIMITS, InteractionLedger, withInteractionBudget } 
 import { adapterFactory } from './storage/engine-adapter.ts';
 import { openStore } from './storage/open.ts';
 import { isStoreUnavailable, type Store } from './storage/store.ts';
-import { createLocalJWKSet } from 'jose';
 
 const VIEWS = fileURLToPath(new URL('../views', import.meta.url));
 const PUBLIC = fileURLToPath(new URL('../public', import.meta.url));
@@ -143,29 +140,7 @@ async function assemble(app: FastifyInstance, config: GrantLabConfig): Promise<v
     resources,
     csrf: new CsrfProtection(keys.cookieKeys[0]!),
   });
-  const api = config.apis.find((candidate) => candidate.identifier === `${config.issuer}${DEMO_API_PATH}`);
-  if (api) {
-    const jwksForApi = createLocalJWKSet(keys.publicJwks);
-    await app.register(demoApi, {
-      api,
-      verify: api.accessTokenFormat === 'jwt'
-        ? (token) => verifyJwtAccessToken(token, {
-          issuer: config.issuer,
-          audience: api.identifier,
-          algorithms: [config.signing.accessTokenAlg],
-          // The published JWKS (what /jwks serves), held locally as a separate API would cache it.
-          keys: jwksForApi,
-          isRevoked: (jti) => revocations.isRevoked(jti),
-          explainNonJwt: async (token) => {
-            const known = await introspectInProcess(provider, token);
-            if (!known.active) return undefined;
-            const audience = known.aud === undefined ? 'UserInfo' : [known.aud].flat().join(' and ');
-            return `this is an opaque access token for ${audience}, not a JWT for this API (${api.identifier}): ask for the API at the authorization request (resource=${api.identifier}, or one of its scopes), and the code exchange and refreshes return tokens for it`;
-          },
-        })
-        : (token) => verifyOpaqueAccessToken(token, api.identifier, (value) => introspectInProcess(provider, value)),
-    });
-  }
+  await app.register(servedApis, { config, provider, publicJwks: keys.publicJwks, revocations });
   // Whether a flow can run with this configuration: the clients as the engine holds them.
   const setupOf = (flow: Flow) => flowSetup(flow, {
     issuer: config.issuer,

@@ -15,13 +15,13 @@ import { grantLabForThisFile, SECRETS } from '../support/grant-lab.ts';
 import { oauthError } from '../support/oauth-error.ts';
 
 const server = grantLabForThisFile();
-// The demo setup plus a second API, for tokens the demo API must refuse for their audience.
+// The demo setup with m2m-cron allowed the Billing API too, for tokens the demo API must
+// refuse for their audience.
 const demo = parseYaml(readFileSync(new URL('../../config/default.yaml', import.meta.url), 'utf8')) as ConfigFile;
 const other = grantLabForThisFile({
   config: {
     ...demo,
     clients: demo.clients!.map((entry) => (entry.client_id === 'm2m-cron' ? { ...entry, scope: 'read:reports read:invoices' } : entry)),
-    apis: [...demo.apis!, { identifier: '{issuer}/billing', scopes: { 'read:invoices': 'Read your invoices' } }],
   },
 });
 const redirectUri = 'http://localhost:4001/callback';
