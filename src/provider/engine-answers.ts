@@ -136,6 +136,34 @@ export function explainPkceFailures(detailOf: ErrorDetail) {
   };
 }
 
+// The engine's words when it cannot give a token one audience (RFC 8707 §2.2).
+const SEVERAL_RESOURCES = 'only a single resource indicator value must be requested/resolved during Access Token Request';
+const UNKNOWN_RESOURCE = 'resource indicator is missing, or unknown';
+
+/**
+ * A token request after an authorization that named several APIs must say which one the token
+ * is for (RFC 8707 §2.2: a token has one audience); the engine refuses one that names none in
+ * words that name neither the APIs nor the fix, and one that names an API the authorization
+ * did not include with no reason at all. These say which APIs the authorization named, and
+ * what to send instead.
+ */
+export async function explainResourceChoice(ctx: KoaContextWithOIDC, next: Next): Promise<void> {
+  await next();
+  const error = errorOf(ctx);
+  if (ctx.oidc?.route !== 'token' || error?.error !== 'invalid_target') return;
+  const { AuthorizationCode: code, RefreshToken: refreshToken } = ctx.oidc.entities;
+  const source = code ?? refreshToken;
+  const granted = [(source as { resource?: string | string[] } | undefined)?.resource ?? []].flat();
+  if (!granted.length) return;
+  const named = granted.join(' and ');
+  const requested = ctx.oidc.params?.resource;
+  if (error.error_description === SEVERAL_RESOURCES && granted.length > 1 && requested === undefined) {
+    error.error_description = `this authorization named several APIs (${named}), and an access token is for one: send resource with the API this token is for, e.g. resource=${granted[0]} (RFC 8707 §2.2)`;
+  } else if (error.error_description === UNKNOWN_RESOURCE && typeof requested === 'string' && !granted.includes(requested)) {
+    error.error_description = `the authorization did not name ${requested}, only ${named}: a token request may narrow the grant to one of its APIs, never add one the user did not authorize (RFC 8707 §2.2)`;
+  }
+}
+
 /**
  * RFC 8414 §2 / OpenID Discovery §3: `scopes_supported` lists the scopes this server uses. The
  * engine lists only its OpenID scopes; strict clients refuse to ask for any other, so the APIs'

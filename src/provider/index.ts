@@ -8,8 +8,8 @@ import { securityHeaders } from '../http/security-headers.ts';
 import { GrantRevocationIndex } from '../storage/grant-revocation.ts';
 import { buildProviderConfiguration, OIDC_SCOPES, type ProviderPages } from './configuration.ts';
 import {
-  apiScopesInDiscovery, explainClientAuthentication, explainPkceFailures, explainUserinfoAudience, recordErrorDetails,
-  storeOutagesAsTemporarilyUnavailable, unauthorizedClientForDisallowedGrants,
+  apiScopesInDiscovery, explainClientAuthentication, explainPkceFailures, explainResourceChoice, explainUserinfoAudience,
+  recordErrorDetails, storeOutagesAsTemporarilyUnavailable, unauthorizedClientForDisallowedGrants,
 } from './engine-answers.ts';
 import { introspectionOfJwtAccessTokens, userinfoForJwtAccessTokens } from './jwt-access-tokens.ts';
 import type { KeyMaterial } from './keys.ts';
@@ -72,6 +72,7 @@ export async function createProvider(deps: ProviderDependencies): Promise<GrantL
   const errorDetail = recordErrorDetails(provider);
   provider.use(explainClientAuthentication(provider, errorDetail));
   provider.use(explainPkceFailures(errorDetail));
+  provider.use(explainResourceChoice);
   provider.use(apiScopesInDiscovery(resources.allScopes()));
   provider.use(explainUserinfoAudience);
   const ownJwts = {
