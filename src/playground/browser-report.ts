@@ -11,7 +11,7 @@ import { inspectTokens } from './token-inspection.ts';
 import { MAX_STEPS, type Step } from './transcript.ts';
 
 const text = (maxLength: number) => ({ type: 'string', maxLength }) as const;
-const actor = { type: 'string', enum: ['browser', 'client', 'server', 'api'] } as const;
+const actor = { type: 'string', enum: ['browser', 'client', 'server', 'api', 'billing'] } as const;
 const pairs = { type: 'array', maxItems: 40, items: { type: 'array', minItems: 2, maxItems: 2, items: text(8192) } } as const;
 const check = {
   type: 'object', additionalProperties: false, required: ['name', 'passed', 'detail'],
@@ -36,7 +36,7 @@ const step = {
       type: 'object', additionalProperties: false, required: ['kind', 'title', 'from', 'to', 'method', 'url', 'params', 'exposesToken'],
       properties: {
         kind: { const: 'redirect' }, title: text(200), from: actor, to: actor, method: { enum: ['GET', 'POST'] },
-        url: text(8192), params: pairs, exposesToken: { type: 'boolean' },
+        url: text(8192), params: pairs, exposesToken: { type: 'boolean' }, inFrame: { type: 'boolean' },
       },
     },
     {

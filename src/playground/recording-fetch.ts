@@ -2,10 +2,18 @@
 // the response. The playground hands it to openid-client (its customFetch) and uses it for its
 // own calls, so nothing is shown that did not go over the wire.
 import type { RunRecorder } from './run-recorder.ts';
+import { BILLING_API_PATH } from '../api/billing-api.ts';
+import { DEMO_API_PATH } from '../api/demo-api.ts';
 import type { Actor, RawRequest, RawResponse, Step } from './transcript.ts';
 
 // Bodies are shown, not stored forever: a huge response is cut for display.
 const MAX_BODY = 64 * 1024;
+
+/** The API a URL is on, as a party of the run; undefined for the authorization server. */
+export function apiAt(url: URL): 'api' | 'billing' | undefined {
+  const below = (path: string) => url.pathname === path || url.pathname.startsWith(`${path}/`);
+  return below(DEMO_API_PATH) ? 'api' : below(BILLING_API_PATH) ? 'billing' : undefined;
+}
 
 export function titleFor(method: string, url: URL): string {
   const path = url.pathname;
@@ -16,7 +24,8 @@ export function titleFor(method: string, url: URL): string {
   if (path === '/introspect') return 'Introspection request (RFC 7662)';
   if (path === '/revoke') return 'Revocation request (RFC 7009)';
   if (path === '/authorize') return 'Authorization request';
-  if (path === '/api' || path.startsWith('/api/')) return `Demo API call: ${method} ${path}`;
+  if (apiAt(url) === 'api') return `Demo API call: ${method} ${path}`;
+  if (apiAt(url) === 'billing') return `Billing API call: ${method} ${path}`;
   return `${method} ${path}`;
 }
 
@@ -61,7 +70,7 @@ export function recordingFetch(run: RunRecorder, from: Actor, options: { title?:
       kind: 'http',
       title: options.title ?? titleFor(request.method, url),
       from,
-      to: url.pathname === '/api' || url.pathname.startsWith('/api/') ? 'api' : 'server',
+      to: apiAt(url) ?? 'server',
       request,
       response: raw,
       tokensInBrowser: from === 'browser' && carriesTokens(raw.body),

@@ -3,7 +3,7 @@
 // back through its store once (in order), so a durable store sees every change; the route that
 // played the run waits for the writes (saved()) before it answers.
 import { type FailureOf, type Flow, flowById, type FlowId } from '../flows/catalog.ts';
-import type { ClientCache, PendingAuthorization, Run, RunStatus, RunTokens } from './run.ts';
+import type { BackendSession, ClientCache, PendingAuthorization, Run, RunStatus, RunTokens } from './run.ts';
 import type { RunStore } from './run-store.ts';
 import type { Actor, Step } from './transcript.ts';
 
@@ -27,6 +27,7 @@ export class RunRecorder<out Id extends FlowId = FlowId> {
   get tokens(): Readonly<RunTokens> { return this.#run.tokens; }
   get pending(): Readonly<PendingAuthorization> | undefined { return this.#run.pending; }
   get cache(): Readonly<ClientCache> { return this.#run.cache; }
+  get session(): Readonly<BackendSession> | undefined { return this.#run.session; }
 
   /** Adds one step to the transcript. */
   recordStep(step: Step): void {
@@ -46,10 +47,17 @@ export class RunRecorder<out Id extends FlowId = FlowId> {
     this.#write(() => this.#store.awaitState(this.#run, pending.state));
   }
 
-  /** The client signed out: it forgets its tokens and waits for nothing. */
+  /** The client signed out: it forgets its tokens and its session, and waits for nothing. */
   signOut(): void {
     this.#run.tokens = {};
     this.#run.pending = undefined;
+    this.#run.session = undefined;
+    this.#write();
+  }
+
+  /** A backend opens the session its cookie will name, for the browser that signed in. */
+  openSession(session: BackendSession): void {
+    this.#run.session = { ...session };
     this.#write();
   }
 

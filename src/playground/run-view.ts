@@ -64,7 +64,7 @@ const statusLine = (status: number) => `${status} ${STATUS_TEXT[status] ?? ''}`.
 export function runView(run: Run) {
   const flow = flowById(run.flowId);
   const actorLabels: Record<Actor, string> = {
-    browser: 'your browser', client: clientLabel(flow), server: 'authorization server', api: 'demo API',
+    browser: 'your browser', client: clientLabel(flow), server: 'authorization server', api: 'demo API', billing: 'Billing API',
   };
   const steps = run.steps.map((step, index) => {
     const base = { number: index + 1, kind: step.kind, title: step.title, channel: CHANNEL[step.kind] };

@@ -23,6 +23,16 @@ export interface PendingAuthorization {
   redirectUri: string;
 }
 
+/**
+ * What a client that is a backend of its own (a BFF) keeps for the browser it serves: the
+ * session its cookie names (a hash of the cookie's secret, never the secret), and the CSRF
+ * token its page must send back on every call that changes something.
+ */
+export interface BackendSession {
+  secretHash: string;
+  csrfToken: string;
+}
+
 /** What a client caches once it has fetched it: the server's metadata, its published keys. */
 export interface ClientCache {
   metadata?: ServerMetadata;
@@ -42,6 +52,7 @@ export interface Run {
   steps: Step[];
   tokens: RunTokens;
   pending?: PendingAuthorization;
+  session?: BackendSession;
   cache: ClientCache;
 }
 

@@ -7,7 +7,7 @@ import { flowById } from '../flows/catalog.ts';
 import type { Run } from './run.ts';
 import type { Actor, Step } from './transcript.ts';
 
-const LANES: Actor[] = ['browser', 'client', 'server', 'api'];
+const LANES: Actor[] = ['browser', 'client', 'server', 'api', 'billing'];
 const LANE_GAP = 200;
 const LEFT = 100;
 const TOP = 70;
@@ -106,10 +106,11 @@ function pieces(x: Lane, step: Step, previous: Step | undefined, n: string, clie
       // the browser's last visit was that hand-over, it is drawn already.
       const style = step.exposesToken ? 'front exposed' : 'front';
       const handedOver = step.from === 'server' && previous?.kind === 'visit';
-      const how = step.method === 'POST' ? 'auto-posting form' : step.from === 'client' && clientInBrowser ? 'navigates' : '303 redirect';
+      const how = step.method === 'POST' ? 'auto-posting form' : step.inFrame && step.from === 'client' ? 'loads in a hidden iframe'
+        : step.from === 'client' && clientInBrowser ? 'navigates' : '303 redirect';
       return [
         ...(handedOver ? [] : [arrow(x, step.from, 'browser', style, `${n}${how}`)]),
-        arrow(x, 'browser', step.to, style, `${handedOver ? n : ''}${step.method} ${pathLabel(step.url)}`),
+        arrow(x, 'browser', step.to, style, `${handedOver ? n : ''}${step.method} ${pathLabel(step.url)}${step.inFrame && step.to === 'client' ? ' (in the iframe)' : ''}`),
         ...(step.exposesToken ? [warning(x, '⚠ token in the browser')] : []),
       ];
     }
@@ -150,6 +151,7 @@ export function sequenceDiagram(run: Pick<Run, 'flowId' | 'steps'>): string {
     client: [flow.clientId, flow.runsIn === 'browser' ? 'client, in your browser' : 'client, played by Grant Lab'],
     server: ['Authorization server', 'Grant Lab'],
     api: ['Demo API', 'resource server'],
+    billing: ['Billing API', 'resource server'],
   };
   // Only the parties this run involves (no browser in a client-credentials run): a narrower
   // picture, readable on a phone with less sideways scrolling.

@@ -1,8 +1,8 @@
 // What a run records: every exchange in order, as it happened, and every check made on the way.
 // The run page, the sequence diagram and "copy as curl" are all drawn from this.
 
-/** Who sends or receives: the person's browser, the client app, the authorization server, the demo API. */
-export type Actor = 'browser' | 'client' | 'server' | 'api';
+/** Who sends or receives: the person's browser, the client app, the authorization server, the demo API, the Billing API. */
+export type Actor = 'browser' | 'client' | 'server' | 'api' | 'billing';
 
 export interface RawRequest {
   method: string;
@@ -31,6 +31,8 @@ export type Step =
   | {
     kind: 'redirect'; title: string; from: Actor; to: Actor; method: 'GET' | 'POST';
     url: string; params: [string, string][]; exposesToken: boolean;
+    /** Carried by a hidden iframe of the client's page rather than the page itself (prompt=none). */
+    inFrame?: boolean;
   }
   /**
    * The browser's own request to the authorization server (the authorization request arriving,

@@ -29,14 +29,16 @@ export function launchBrowser(): Promise<Browser> {
 /**
  * Collects what would show in the browser console as an error, CSP violations included.
  * Chromium also reports every non-2xx document as "Failed to load resource"; a test that
- * provokes an error page on purpose lists that status in `expectedStatuses`.
+ * provokes an error page on purpose lists that status in `expectedStatuses`, and any other
+ * error it provokes (a page refusing to be framed) in `expectedMessages`.
  */
-export function watchConsole(page: Page, expectedStatuses: Set<number> = new Set()): string[] {
+export function watchConsole(page: Page, expectedStatuses: Set<number> = new Set(), expectedMessages: RegExp[] = []): string[] {
   const errors: string[] = [];
   page.on('console', (message) => {
     if (message.type() !== 'error') return;
     const status = /Failed to load resource: the server responded with a status of (\d+)/.exec(message.text())?.[1];
     if (status && expectedStatuses.has(Number(status))) return;
+    if (expectedMessages.some((pattern) => pattern.test(message.text()))) return;
     errors.push(message.text());
   });
   page.on('pageerror', (error) => errors.push(error.message));
@@ -56,6 +58,8 @@ export interface ChromiumSession {
   page: Page;
   /** HTTP error statuses the current test provokes on purpose (see watchConsole). */
   expectedStatuses: Set<number>;
+  /** Other console errors the current test provokes on purpose. */
+  expectedMessages: RegExp[];
 }
 
 /**
@@ -69,6 +73,7 @@ export function chromiumForThisFile(viewport = { width: 1200, height: 900 }): Ch
   let context: BrowserContext | undefined;
   let page: Page | undefined;
   let expectedStatuses: Set<number> | undefined;
+  let expectedMessages: RegExp[] | undefined;
   let consoleErrors: string[] = [];
   let dialogs: string[] = [];
   if (!browserMissing) {
@@ -84,7 +89,8 @@ export function chromiumForThisFile(viewport = { width: 1200, height: 900 }): Ch
       context = await browser!.newContext({ viewport });
       page = await context.newPage();
       expectedStatuses = new Set();
-      consoleErrors = watchConsole(page, expectedStatuses);
+      expectedMessages = [];
+      consoleErrors = watchConsole(page, expectedStatuses, expectedMessages);
       dialogs = [];
       page.on('dialog', (dialog) => {
         dialogs.push(dialog.message());
@@ -103,5 +109,6 @@ export function chromiumForThisFile(viewport = { width: 1200, height: 900 }): Ch
     context: live(() => context, 'the browser context'),
     page: live(() => page, 'the page'),
     expectedStatuses: live(() => expectedStatuses, 'the expected statuses'),
+    expectedMessages: live(() => expectedMessages, 'the expected console messages'),
   };
 }

@@ -1,6 +1,9 @@
 // The clients the browser plays: their redirect URI pages (the same page, whose script
-// finishes the flow or the sign-out), and the reports their script sends of what it did.
+// finishes the flow or the sign-out), and the reports their script sends of what it did. The
+// redirect URI page is the one page a page of this origin may frame: the hidden iframe of a
+// silent authentication ends there.
 import type { FastifyInstance } from 'fastify';
+import { FRAMEABLE_BY_SAME_ORIGIN, sendHeaders } from '../../http/security-headers.ts';
 import { runOfThisBrowser } from '../browser-binding.ts';
 import { BROWSER_CLIENTS, browserClientPage } from '../browser-client.ts';
 import { acceptBrowserReport, type BrowserReport, browserReportSchema } from '../browser-report.ts';
@@ -13,9 +16,9 @@ import { runIdParams } from './run-routes.ts';
 export async function browserClientRoutes(app: FastifyInstance, { environment: env, runs }: PlaygroundOptions): Promise<void> {
   for (const clientId of BROWSER_CLIENTS) {
     const page = browserClientPage(clientId, env);
-    for (const path of [callbackPath(clientId), loggedOutPath(clientId)]) {
-      app.get(path, async (_request, reply) => reply.viewAsync('spa-callback', { browserClient: page }));
-    }
+    app.get(callbackPath(clientId), { onSend: sendHeaders(FRAMEABLE_BY_SAME_ORIGIN) },
+      async (_request, reply) => reply.viewAsync('spa-callback', { browserClient: page }));
+    app.get(loggedOutPath(clientId), async (_request, reply) => reply.viewAsync('spa-callback', { browserClient: page }));
   }
 
   app.post<{ Params: { id: string }; Body: BrowserReport }>('/playground/runs/:id/report', {

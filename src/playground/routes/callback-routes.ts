@@ -25,7 +25,7 @@ export async function callbackRoutes(app: FastifyInstance, { environment: env, r
     const runner = runnerOf(flow.id);
     if (isPlayedInBrowser(runner)) continue;
     if (runner.callback) callbacks.set(`${flow.clientId} ${runner.callback.responseMode}`, { clientId: flow.clientId, responseMode: runner.callback.responseMode });
-    await runner.routes?.(app, env);
+    await runner.routes?.(app, env, runs);
   }
 
   for (const { clientId, responseMode } of callbacks.values()) {
@@ -40,8 +40,9 @@ export async function callbackRoutes(app: FastifyInstance, { environment: env, r
         if (!found || !runner || isPlayedInBrowser(runner) || runner.callback?.responseMode !== responseMode
           || flowById(found.flowId).clientId !== clientId) return noWaitingRun(reply);
         const run = new RunRecorder(found, runs);
-        await runner.callback.complete(run, env, { url, params });
+        const answer = await runner.callback.complete(run, env, { url, params });
         await run.saved();
+        if (answer?.setCookie) reply.header('set-cookie', answer.setCookie);
         return reply.redirect(`/playground/runs/${run.id}`, 303);
       },
     });

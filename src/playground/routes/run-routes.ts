@@ -2,6 +2,7 @@
 // every flow, each asking the flow's runner (runners/index.ts) what to do.
 import type { FastifyInstance } from 'fastify';
 import { FAILURES, FLOWS, findFlow, isFailureOf } from '../../flows/catalog.ts';
+import { FRAMING_SAME_ORIGIN, sendHeaders } from '../../http/security-headers.ts';
 import { sendErrorPage } from '../../pages/error-page.ts';
 import { rememberRun, runOrNotFound } from '../browser-binding.ts';
 import { browserClientPage } from '../browser-client.ts';
@@ -10,7 +11,7 @@ import { RUN_LIFETIME_SECONDS } from '../run-store.ts';
 import { runView } from '../run-view.ts';
 import type { AnyRunner, StartInput } from '../runners/contract.ts';
 import { isPlayedInBrowser, runnerOf } from '../runners/index.ts';
-import { isAction, performAction } from '../runners/lifecycle.ts';
+import { availableActions, isAction, performAction } from '../runners/lifecycle.ts';
 import type { PlaygroundOptions } from '../index.ts';
 
 export const runIdParams = {
@@ -64,12 +65,16 @@ export async function runRoutes(app: FastifyInstance, { environment: env, runs, 
     return reply.redirect(redirect ?? `/playground/runs/${run.id}`, 303);
   });
 
-  app.get<{ Params: { id: string } }>('/playground/runs/:id', { schema: { params: runIdParams } }, async (request, reply) => {
+  // A run page may frame this origin's pages: an in-browser client's silent authentication
+  // loads its redirect URI page in a hidden iframe.
+  app.get<{ Params: { id: string } }>('/playground/runs/:id', { schema: { params: runIdParams }, onSend: sendHeaders(FRAMING_SAME_ORIGIN) }, async (request, reply) => {
     const run = await runOrNotFound(runs, request, reply);
     if (!run) return reply;
     const view = runView(run);
-    const browserClient = view.flow.runsIn === 'browser' ? browserClientPage(view.flow.clientId, env) : undefined;
-    return reply.viewAsync('run', { ...view, browserClient, issuer: env.issuer, api: env.api });
+    const runner = runnerOf(run.flowId);
+    const browserClient = isPlayedInBrowser(runner) ? browserClientPage(view.flow.clientId, env) : undefined;
+    const frontend = isPlayedInBrowser(runner) ? undefined : runner.frontend;
+    return reply.viewAsync('run', { ...view, browserClient, frontend, issuer: env.issuer, api: env.api });
   });
 
   app.post<{ Params: { id: string; action: string } }>('/playground/runs/:id/actions/:action', { schema: { params: runIdParams } }, async (request, reply) => {
@@ -77,7 +82,7 @@ export async function runRoutes(app: FastifyInstance, { environment: env, runs, 
     if (!found) return reply;
     const runner = runnerOf(found.flowId);
     // The browser plays its own client's buttons (see browser-client-routes.ts).
-    if (!isAction(request.params.action) || isPlayedInBrowser(runner)) {
+    if (!isAction(request.params.action) || isPlayedInBrowser(runner) || !availableActions(found, runner).includes(request.params.action)) {
       return sendErrorPage(reply, 400, 'Unknown action', 'That action does not exist for this run.');
     }
     const run = new RunRecorder(found, runs);

@@ -4,17 +4,20 @@
 // runner module here (how its client plays it), listed in ./index.ts. The playground's routes,
 // the flow page and the in-browser client's constants are built from that registry.
 //
-// How the flows to come fit: a form_post callback is `responseMode: 'form_post'`; a flow
-// played in a page (a hidden iframe for prompt=none) is a BrowserRunner whose script handles
-// it, sharing its client's callback page; a client that is a backend of its own (a BFF) is a
-// ServerRunner that may serve more routes under its client's path; a polling flow (device
-// authorization) starts without sending the browser anywhere and records each poll through
-// the same RunRecorder operations until it settles.
+// How the shapes fit: a form_post callback is `responseMode: 'form_post'` (hybrid,
+// implicit-form-post); a flow played in a page, a hidden iframe for prompt=none included
+// (silent-authentication), is a BrowserRunner whose script handles it, sharing its client's
+// callback page; a client that is a backend of its own (backend-for-frontend) is a ServerRunner
+// that serves more routes under its client's path, sets its session cookie on the callback's
+// answer and has a frontend on the run page; a polling flow (device authorization, to come)
+// starts without sending the browser anywhere and records each poll through the same
+// RunRecorder operations until it settles.
 import type { FastifyInstance } from 'fastify';
 import type { FlowId, RunsIn } from '../../flows/catalog.ts';
 import type { PlaygroundEnvironment } from '../client-configuration.ts';
 import type { DemoApiPath } from '../demo-api.ts';
 import type { RunRecorder } from '../run-recorder.ts';
+import type { RunStore } from '../run-store.ts';
 import type { ActionId } from './lifecycle.ts';
 
 export interface DemoAccount {
@@ -33,6 +36,19 @@ export interface AuthorizationResponse {
   url: URL;
   /** The query of a redirect, or the fields of a form_post. */
   params: URLSearchParams;
+}
+
+/** What the client's answer to the returning browser carries besides the way to the run page. */
+export interface CallbackAnswer {
+  /** A session cookie of the client's own (a backend for frontend's). */
+  setCookie?: string;
+}
+
+/** The page a client that is a backend of its own serves its browser: here, the run page runs its script. */
+export interface Frontend {
+  script: `/public/${string}.js`;
+  /** What the run page says while the page talks to its backend. */
+  waiting: string;
 }
 
 interface RunnerCommon {
@@ -55,10 +71,12 @@ export interface ServerRunner<Id extends FlowId> extends RunnerCommon {
    */
   callback?: {
     responseMode: 'query' | 'form_post';
-    complete(run: RunRecorder<Id>, env: PlaygroundEnvironment, response: AuthorizationResponse): Promise<void>;
+    complete(run: RunRecorder<Id>, env: PlaygroundEnvironment, response: AuthorizationResponse): Promise<CallbackAnswer | void>;
   };
   /** More routes the client serves, under /playground/{client_id}/ (a backend for frontend's own API). */
-  routes?(app: FastifyInstance, env: PlaygroundEnvironment): Promise<void>;
+  routes?(app: FastifyInstance, env: PlaygroundEnvironment, runs: RunStore): Promise<void>;
+  /** The browser half of a client that is a backend of its own: its page, played on the run page. */
+  frontend?: Frontend;
 }
 
 /**

@@ -16,11 +16,15 @@ export const ACTIONS = {
   refresh: 'Refresh the tokens',
   introspect: 'Introspect',
   revoke: 'Revoke',
+  'renew-silently': 'Renew silently (prompt=none)',
   logout: 'Sign out',
 } as const;
 export type ActionId = keyof typeof ACTIONS;
-/** Every action, for a client that may take any its tokens allow. */
-export const EVERY_ACTION = Object.keys(ACTIONS) as readonly ActionId[];
+/**
+ * Every action, for a client that may take any its tokens allow; but for renewing silently,
+ * which only a client in the browser that keeps no refresh token does (silent-authentication).
+ */
+export const EVERY_ACTION = (Object.keys(ACTIONS) as ActionId[]).filter((action) => action !== 'renew-silently') as readonly ActionId[];
 
 /** What a runner says of the actions after a run: which it allows, which API it calls. */
 export interface Afterwards {
@@ -40,7 +44,8 @@ export function availableActions(run: Readonly<Run>, { afterwards, calls }: Afte
   if (accessToken && calls) actions.push('call-api');
   if (refreshToken) actions.push('userinfo', 'refresh');
   if (accessToken || refreshToken) actions.push('introspect', 'revoke');
-  if (idToken) actions.push('logout');
+  // Silent renewal needs no token, only the session at the server an ID token stands for.
+  if (idToken) actions.push('renew-silently', 'logout');
   return actions.filter((action) => afterwards.includes(action));
 }
 
@@ -117,6 +122,9 @@ export async function performAction(run: RunRecorder, env: PlaygroundEnvironment
       }
       return undefined;
     }
+    case 'renew-silently':
+      // The in-browser client's own (public/spa-silent.js): no server-played run allows it.
+      throw new Error('silent renewal runs in the browser');
     case 'logout': {
       const state = client.randomState();
       const postLogoutRedirectUri = `${env.issuer}${loggedOutPath(run.flow.clientId)}`;
