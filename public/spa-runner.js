@@ -1,90 +1,34 @@
-// Flow authorization-code-pkce, played in your browser as the public client `spa`, the way a
-// single-page app does it: oauth4webapi for the protocol, Web Crypto for the PKCE verifier, no
-// client secret anywhere. Every request it makes is recorded here and reported to Grant Lab,
-// which shows it on the run page (and decodes and verifies the tokens it received).
-//
-// A real SPA keeps its tokens in memory only. This one keeps them in sessionStorage so that the
-// run page can offer the next actions after a reload; that is the playground's need, not a
-// pattern to copy.
-//
-// What it is configured with (its client id, redirect URIs, what its flows ask for and call),
-// the page gives it, from Grant Lab's flow catalog and runner registry (src/playground/browser-client.ts).
+// The public client `spa`, played in your browser: the script of its run pages and of its
+// redirect URI page. Flow authorization-code-pkce is here, the way a single-page app does it;
+// silent-authentication is in spa-silent.js; what they share is in spa-client.js. In the hidden
+// iframe of a silent authentication, the redirect URI page only hands the response to the
+// app's page.
 import * as oauth from '/vendor/oauth4webapi.js';
-import { describe, failure, note, recordingFetch, report, steps } from './spa-recording.js';
-
-const constants = JSON.parse(document.getElementById('browser-client-constants').textContent);
-const root = document.getElementById('run') ?? document.getElementById('spa-callback');
-const issuer = new URL(constants.issuer);
-const { api, redirectUri: callbackUri, postLogoutRedirectUri: loggedOutUri } = constants;
-const client = { client_id: constants.clientId };
-const clientAuth = oauth.None();
-// oauth4webapi refuses plain http unless told; Grant Lab's default issuer is http on loopback.
-const insecure = issuer.protocol === 'http:';
-
-const options = (extra = {}) => ({ [oauth.customFetch]: recordingFetch(), [oauth.allowInsecureRequests]: insecure, ...extra });
-
-const remember = (key, value) => sessionStorage.setItem(`grant-lab:${key}`, JSON.stringify(value));
-const recall = (key) => JSON.parse(sessionStorage.getItem(`grant-lab:${key}`) ?? 'null');
-const forget = (key) => sessionStorage.removeItem(`grant-lab:${key}`);
-
-/**
- * Discovery, once per run: a client fetches the metadata when it starts and keeps it. This one
- * keeps it in sessionStorage, as it reloads between steps (the redirect, each button).
- */
-async function discover(runId) {
-  const cached = recall(`metadata:${runId}`);
-  if (cached) return cached;
-  const response = await oauth.discoveryRequest(issuer, options());
-  const as = await oauth.processDiscoveryResponse(issuer, response);
-  remember(`metadata:${runId}`, as);
-  return as;
-}
-
-/** The demo API call a flow ends on (its runner's `calls`). */
-async function callApi(flow, token) {
-  return recordingFetch()(`${api}${constants.flows[flow].calls}`, { headers: { authorization: `Bearer ${token}` } });
-}
+import {
+  authorizationRequest, callApi, callbackUri, checkResponse, client, clientAuth, constants, discover, done, forget, leaveFor,
+  loggedOutUri, options, recall, redeem, remember, root, serversRefusal, tokensOf,
+} from './spa-client.js';
+import { describe, failure, note, report, steps } from './spa-recording.js';
+import * as silent from './spa-silent.js';
 
 /** On the run page of a run not started yet: the client's first move. */
 async function start(run) {
   const as = await discover(run.id);
-  // code_verifier, state and nonce MUST be fresh for every authorization request.
-  const codeVerifier = oauth.generateRandomCodeVerifier();
-  const codeChallenge = await oauth.calculatePKCECodeChallenge(codeVerifier);
-  const state = oauth.generateRandomState();
-  const nonce = oauth.generateRandomNonce();
-  note('PKCE, state and nonce, made in your browser with Web Crypto', [
-    ['code_verifier', codeVerifier],
-    ['code_challenge = BASE64URL(SHA-256(code_verifier))', codeChallenge],
-    ['state (against CSRF)', state],
-    ['nonce (binds the ID token to this request)', nonce],
-  ]);
   const mismatch = run.failure === 'redirect-uri-mismatch';
-  const redirectUri = mismatch ? constants.unregisteredRedirectUri : callbackUri;
-  const url = new URL(as.authorization_endpoint);
-  for (const [name, value] of Object.entries({
-    client_id: client.client_id, response_type: 'code', redirect_uri: redirectUri, scope: constants.flows[run.flow].scope,
-    state, nonce, code_challenge: codeChallenge, code_challenge_method: 'S256', resource: api,
-  })) url.searchParams.set(name, value);
-  steps.push({
-    kind: 'redirect', title: 'The app sends the browser to the authorization endpoint', from: 'client', to: 'server',
-    method: 'GET', url: url.href, params: [...url.searchParams], exposesToken: false,
-  });
-
+  const { url, context, state } = await authorizationRequest(as, run, { redirectUri: mismatch ? constants.unregisteredRedirectUri : callbackUri });
   if (mismatch) {
-    // The server must not redirect to an unregistered URI, so the browser would be stuck on
-    // its error page: the app makes the same request itself to show the answer.
-    const response = await recordingFetch('The authorization request, as the browser would send it')(url, { headers: { accept: 'text/html' }, redirect: 'manual' });
-    const page = new DOMParser().parseFromString(await response.text(), 'text/html');
-    const error = `${page.getElementById('error-code')?.textContent ?? `HTTP ${response.status}`}: ${page.getElementById('error-description')?.textContent ?? ''}`;
-    failure('The authorization server refused to redirect', new Error(`${error} (HTTP ${response.status}, no redirect)`));
+    steps.push({
+      kind: 'redirect', title: 'The app sends the browser to the authorization endpoint', from: 'client', to: 'server',
+      method: 'GET', url: url.href, params: [...url.searchParams], exposesToken: false,
+    });
+    const error = await serversRefusal(url);
+    failure('The authorization server refused to redirect', new Error(error));
     await report(run.id, { status: 'failed', outcome: `The authorization server refused to redirect: ${error}` });
     location.reload();
     return;
   }
-  remember(state, { runId: run.id, flow: run.flow, codeVerifier, nonce, redirectUri, failure: run.failure });
-  await report(run.id);
-  location.assign(url);
+  remember(state, context);
+  await leaveFor(run.id, url, 'The app sends the browser to the authorization endpoint');
 }
 
 /** At the redirect URI: the browser is back with a code (or an error). */
@@ -99,22 +43,12 @@ async function finish() {
     return;
   }
   forget(state);
-  const { runId, flow, nonce, redirectUri } = context;
-  steps.push({
-    kind: 'redirect', title: 'The authorization server redirects the browser back to the app', from: 'server', to: 'client',
-    method: 'GET', url: `${returned.origin}${returned.pathname}`, params: [...returned.searchParams], exposesToken: false,
-  });
-  const current = new URL(returned);
-  if (context.failure === 'tampered-state') {
-    current.searchParams.set('state', `tampered-${oauth.generateRandomState().slice(0, 8)}`);
-    note('Break it: an attacker swaps the state', [['state now', current.searchParams.get('state')]]);
-  }
-  await report(runId, { checkCallback: { params: [...current.searchParams], expectedState: state, kind: 'authorization' } });
+  if (context.flow === 'silent-authentication') return silent.finishRedirect(context, returned, state);
+  const { runId, flow, nonce } = context;
 
-  const as = await discover(runId);
   let callbackParameters;
   try {
-    callbackParameters = oauth.validateAuthResponse(as, client, current, state);
+    callbackParameters = await checkResponse(context, returned, state, 'The authorization server redirects the browser back to the app');
   } catch (error) {
     failure('The app refused the authorization response', error);
     return done(runId, 'failed', `The app refused the authorization response: ${describe(error)}`);
@@ -125,14 +59,8 @@ async function finish() {
     codeVerifier = oauth.generateRandomCodeVerifier();
     note('Break it: a different code_verifier', [['code_verifier sent', codeVerifier]]);
   }
-  const exchange = async () => {
-    const response = await oauth.authorizationCodeGrantRequest(as, client, clientAuth, callbackParameters, redirectUri, codeVerifier, options({
-      // RFC 8707 §2.2: name the API again to get an access token for it.
-      // The API was named once, at the authorization request: the token is for it (and UserInfo).
-      additionalParameters: { ...(context.failure === 'expired-token' ? { expires_in: constants.expiredTokenLifetime } : {}) },
-    }));
-    return oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: nonce, requireIdToken: true });
-  };
+  const as = await discover(runId);
+  const exchange = () => redeem(as, context, callbackParameters, codeVerifier);
 
   let tokens;
   try {
@@ -167,14 +95,9 @@ async function finish() {
   return done(runId, 'failed', `The demo API refused the access token: HTTP ${response.status} ${response.headers.get('www-authenticate') ?? ''}`);
 }
 
-async function done(runId, status, outcome) {
-  await report(runId, { status, outcome });
-  location.replace(`/playground/runs/${runId}`);
-}
-
 /** The run page's buttons, for a run played in the browser. */
 async function act(run, action) {
-  const tokens = recall(`tokens:${run.id}`) ?? {};
+  const tokens = tokensOf(run.id);
   const as = await discover(run.id);
   const subject = tokens.idToken ? JSON.parse(atob(tokens.idToken.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))).sub : undefined;
   const keep = (next) => remember(`tokens:${run.id}`, { ...tokens, ...next });
@@ -214,17 +137,14 @@ async function act(run, action) {
         note(`Revoked; the access token now gets ${response.status}`, [], 'Revoking the refresh token ended the grant, and with it its access tokens.');
         break;
       }
+      case 'renew-silently':
+        return silent.renew(run, as);
       case 'logout': {
         const state = oauth.generateRandomState();
         const url = new URL(as.end_session_endpoint);
         url.search = new URLSearchParams({ id_token_hint: tokens.idToken, post_logout_redirect_uri: loggedOutUri, state }).toString();
-        steps.push({
-          kind: 'redirect', title: 'The app sends the browser to the end-session endpoint', from: 'client', to: 'server',
-          method: 'GET', url: url.href, params: [...url.searchParams], exposesToken: false,
-        });
         remember(state, { runId: run.id, logout: true });
-        await report(run.id);
-        location.assign(url);
+        await leaveFor(run.id, url, 'The app sends the browser to the end-session endpoint');
         return;
       }
       default:
@@ -260,13 +180,21 @@ async function loggedOut() {
 }
 
 async function main() {
+  if (root.id === 'spa-callback' && window.parent !== window) {
+    // In the hidden iframe of a silent authentication: hand the response to the app's page,
+    // on this origin only, and do nothing else with it here.
+    window.parent.postMessage({ kind: 'grant-lab:authorization-response', url: location.href }, location.origin);
+    return;
+  }
   if (root.id === 'spa-callback') {
     if (location.pathname === new URL(loggedOutUri).pathname) await loggedOut();
     else await finish();
     return;
   }
   const run = { id: root.dataset.runId, flow: root.dataset.flow, failure: root.dataset.failure || undefined };
-  if (root.dataset.status === 'waiting-for-browser' && root.dataset.steps === '0') await start(run);
+  const fresh = root.dataset.status === 'waiting-for-browser' && root.dataset.steps === '0';
+  if (run.flow === 'silent-authentication') await silent.onRunPage(run, fresh);
+  else if (fresh) await start(run);
   for (const button of document.querySelectorAll('button[data-browser-action]')) {
     button.addEventListener('click', () => {
       button.disabled = true;

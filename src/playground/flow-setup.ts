@@ -55,7 +55,9 @@ function snippet(under: Snippet['under'], entry: YAMLMap): Snippet {
   return { under, yaml: document.toString({ flowCollectionPadding: false }) };
 }
 
-const DEMO_API = contractEntry('apis', (api) => api.get('identifier') === '{issuer}/api');
+// The APIs runs call: the demo API, and the Billing API beside it.
+const CONTRACT_APIS = ['{issuer}/api', '{issuer}/billing'].map((identifier) => contractEntry('apis', (api) => api.get('identifier') === identifier));
+const CONTRACT_API_SCOPES = new Set(CONTRACT_APIS.flatMap((api) => Object.keys(api.toJSON().scopes as Record<string, string>)));
 const DEMO_USER = contractEntry('users', (user) => user.get('demo') === true);
 
 const words = (value: unknown) => (typeof value === 'string' ? value.split(' ').filter(Boolean) : undefined);
@@ -73,9 +75,10 @@ function clientProblems(flow: Flow, needed: ClientDefinition, have: Record<strin
   if (have.token_endpoint_auth_method !== method) {
     problems.push(`${id} authenticates with ${String(have.token_endpoint_auth_method)} at the token endpoint; the run uses ${method}.`);
   }
-  const grants = missingFrom(list(needed.grant_types, ['authorization_code']), list(have.grant_types, []));
+  // The grant and response types this flow's run uses, of those its client is registered for.
+  const grants = missingFrom([...flow.grants], list(have.grant_types, []));
   if (grants.length) problems.push(`${id} is not allowed the grant type ${names(grants)}, which the run uses.`);
-  const responses = missingFrom(list(needed.response_types, ['code']), list(have.response_types, []));
+  const responses = flow.responseType === undefined ? [] : missingFrom([flow.responseType], list(have.response_types, []));
   if (responses.length) problems.push(`${id} is not allowed the response type ${names(responses)}, which the run asks for.`);
   if (Array.isArray(needed.response_modes) && Array.isArray(have.response_modes)) {
     const modes = missingFrom(list(needed.response_modes, []), list(have.response_modes, []));
@@ -88,9 +91,8 @@ function clientProblems(flow: Flow, needed: ClientDefinition, have: Record<strin
   const logouts = missingFrom(playground(needed.post_logout_redirect_uris), list(have.post_logout_redirect_uris, []));
   if (logouts.length) problems.push(`${id} does not have the post-logout redirect URI ${names(logouts)}, where the run's Sign out comes back.`);
   // The engine keeps OpenID scopes in `scope` and API scopes in `api_scopes`; absent means any.
-  const apiScopes = new Set(Object.keys(DEMO_API.toJSON().scopes as Record<string, string>));
   const allows = (scope: string) => {
-    const granted = words(apiScopes.has(scope) ? have.api_scopes : have.scope);
+    const granted = words(CONTRACT_API_SCOPES.has(scope) ? have.api_scopes : have.scope);
     return granted === undefined || granted.includes(scope);
   };
   const scopes = (words(flow.scope) ?? []).filter((scope) => !allows(scope));
@@ -110,18 +112,18 @@ export async function flowSetup(flow: Flow, lookup: SetupLookup): Promise<FlowSe
   problems.push(...clientIssues);
   if (clientIssues.length) snippets.push(snippet('clients', entry));
 
-  const api = expandIssuer(DEMO_API.toJSON() as ApiDefinition, issuer);
-  const apiScopes = (words(flow.scope) ?? []).filter((scope) => Object.hasOwn(api.scopes, scope));
-  if (apiScopes.length) {
+  for (const entry of CONTRACT_APIS) {
+    const api = expandIssuer(entry.toJSON() as ApiDefinition, issuer);
+    const apiScopes = (words(flow.scope) ?? []).filter((scope) => Object.hasOwn(api.scopes, scope));
+    if (!apiScopes.length) continue;
     const configured = lookup.api(api.identifier);
     const undefinedScopes = configured ? apiScopes.filter((scope) => !Object.hasOwn(configured.scopes, scope)) : [];
-    if (!configured) problems.push(`The configuration has no API \`${api.identifier}\` (the demo API), which the run calls.`);
-    else if (undefinedScopes.length) problems.push(`The demo API \`${api.identifier}\` does not define the scope ${names(undefinedScopes)}, which the run asks for.`);
-    if (!configured || undefinedScopes.length) snippets.push(snippet('apis', DEMO_API));
+    if (!configured) problems.push(`The configuration has no API \`${api.identifier}\` (${api.name}), which the run calls.`);
+    else if (undefinedScopes.length) problems.push(`${api.name} \`${api.identifier}\` does not define the scope ${names(undefinedScopes)}, which the run asks for.`);
+    if (!configured || undefinedScopes.length) snippets.push(snippet('apis', entry));
   }
 
-  const grants = list(needed.grant_types, ['authorization_code']);
-  if (grants.includes('password') && !lookup.hasDemoAccount()) {
+  if (flow.grants.includes('password') && !lookup.hasDemoAccount()) {
     problems.push('The configuration has no demo user (`demo: true`): the run signs in with a password it may show.');
     snippets.push(snippet('users', DEMO_USER));
   } else if (list(needed.redirect_uris, []).length && !lookup.hasUsers()) {

@@ -95,7 +95,10 @@ export function buildProviderConfiguration(config: GrantLabConfig, wiring: Provi
     claims: { ...OIDC_SCOPE_CLAIMS, acr: null, amr: null, auth_time: null, sid: null, iss: null } as Configuration['claims'],
     // OIDC Core §5.4: with an access token for userinfo, scope claims are fetched from there.
     conformIdTokenClaims: true,
-    responseTypes: ['code', 'id_token'],
+    // OIDC Core §3.1 code, §3.2 id_token (sign-in only, with form_post), §3.3 code id_token
+    // (hybrid: the ID token in the front channel binds the code by c_hash). No response type
+    // returns an access token through the browser (RFC 9700 §2.1.2).
+    responseTypes: ['code', 'id_token', 'code id_token'],
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
     clientDefaults: {
       grant_types: ['authorization_code'],

@@ -57,7 +57,7 @@ describe('a configuration that extends the demo setup', () => {
     expect(alice).toMatchObject({ username: 'Alice', password: 'new-password', demo: true });
     expect(alice.claims).toEqual({ ...demo.users[0]!.claims, email: 'alice@corp.example' });
     expect(config.users.map((user) => user.username)).toEqual(['Alice', 'bob', 'carol']);
-    expect(config.apis).toEqual([{ ...demo.apis[0], accessTokenTtl: 60 }]);
+    expect(config.apis).toEqual([{ ...demo.apis[0], accessTokenTtl: 60 }, ...demo.apis.slice(1)]);
   });
 
   it('replaces a list given plainly, adds one given with +, never repeats an item, and adds scopes with scope+', () => {
@@ -82,7 +82,7 @@ describe('a configuration that extends the demo setup', () => {
       clients: [{ client_id: 'web-app', client_secret: 'another-secret', grant_types: ['client_credentials'], response_types: [] }],
       users: [{ username: 'alice', password: null, passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g' }],
     } as never);
-    expect(config.clients.map((client) => client.client_id)).toEqual(['m2m-cron', 'spa', 'native-app', 'login-only', 'web-app']);
+    expect(config.clients.map((client) => client.client_id)).toEqual(['m2m-cron', 'spa', 'native-app', 'bff', 'login-only', 'web-app']);
     expect(clientOf(config, 'web-app')).toEqual({ client_id: 'web-app', client_secret: 'another-secret', grant_types: ['client_credentials'], response_types: [] });
     expect(config.users.map((user) => user.username)).toEqual(['alice']);
     expect(config.users[0]).not.toHaveProperty('password');

@@ -4,15 +4,23 @@
 import type { FlowId } from '../../flows/catalog.ts';
 import * as authorizationCode from './authorization-code.ts';
 import * as authorizationCodePkce from './authorization-code-pkce.ts';
+import * as backendForFrontend from './backend-for-frontend.ts';
 import * as clientCredentials from './client-credentials.ts';
 import type { AnyRunner, BrowserRunner, RunnerRegistry } from './contract.ts';
+import * as hybrid from './hybrid.ts';
 import * as implicitFormPost from './implicit-form-post.ts';
 import * as password from './password.ts';
+import * as severalApis from './several-apis.ts';
+import * as silentAuthentication from './silent-authentication.ts';
 
 export const RUNNERS: RunnerRegistry = {
   'client-credentials': clientCredentials,
   'authorization-code': authorizationCode,
+  'several-apis': severalApis,
+  hybrid,
   'authorization-code-pkce': authorizationCodePkce,
+  'backend-for-frontend': backendForFrontend,
+  'silent-authentication': silentAuthentication,
   password,
   'implicit-form-post': implicitFormPost,
 };
