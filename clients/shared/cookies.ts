@@ -1,6 +1,7 @@
-// The cookies of the server-side samples (web-app, login-only): a random id the browser holds,
-// HttpOnly so no script can read it, SameSite=Lax so another site's POST does not carry it.
-// What it stands for stays on the server.
+// The cookies of the server-side samples (web-app, login-only, bff): a random id the browser
+// holds, HttpOnly so no script can read it, SameSite=Lax so another site's POST does not carry
+// it (Strict: no request another site starts carries it, a top-level link included). What it
+// stands for stays on the server.
 
 /** The value of cookie `name` in a Cookie request header. */
 export function readCookie(header: string | undefined, name: string): string | undefined {
@@ -11,7 +12,9 @@ export function readCookie(header: string | undefined, name: string): string | u
   return undefined;
 }
 
+export type SameSite = 'Lax' | 'Strict';
+
 /** A Set-Cookie value; a Max-Age of 0 clears the cookie. `secure` when the app is served over https. */
-export function cookie(name: string, value: string, maxAgeSeconds: number, { secure = false } = {}): string {
-  return `${name}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secure ? '; Secure' : ''}`;
+export function cookie(name: string, value: string, maxAgeSeconds: number, { secure = false, sameSite = 'Lax' as SameSite } = {}): string {
+  return `${name}=${value}; Path=/; HttpOnly; SameSite=${sameSite}; Max-Age=${maxAgeSeconds}${secure ? '; Secure' : ''}`;
 }

@@ -4,12 +4,15 @@ import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { samplePageHeaders, sampleStylesheet } from './html.ts';
 
-/** The app a server-rendered sample adds its routes to. `errorPage` is its 500 page. */
-export async function sampleWebApp(name: string, issuer: URL, errorPage: string): Promise<FastifyInstance> {
+/**
+ * The app a server-rendered sample adds its routes to. `errorPage` is its 500 page; its pages
+ * carry `pageHeaders` (by default, those of a page without script).
+ */
+export async function sampleWebApp(name: string, issuer: URL, errorPage: string, pageHeaders = samplePageHeaders(issuer.origin)): Promise<FastifyInstance> {
   const app = Fastify({ logger: false });
   await app.register(formbody);
   app.addHook('onSend', async (_request, reply) => {
-    if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) reply.headers(samplePageHeaders(issuer.origin));
+    if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) reply.headers(pageHeaders);
   });
   // 5xx details go to the console, never to the page.
   app.setErrorHandler(async (error, _request, reply) => {

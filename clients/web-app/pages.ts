@@ -1,6 +1,6 @@
 // The web-app sample's pages. Every value is escaped by `html`; the pages carry no script.
 import { html, samplePage, type SafeHtml, problemSection } from '../shared/html.ts';
-import type { Session } from './sessions.ts';
+import type { Session } from '../shared/sessions.ts';
 
 const APP = { name: 'Reports web app', tagline: 'sample client web-app · authorization code + PKCE, tokens kept on the server' };
 

@@ -15,9 +15,10 @@ import { findFlow } from '../../src/flows/catalog.ts';
 import { discoverOnFirstUse } from '../shared/discovery.ts';
 import { homePage, loggedOutPage, type Me, problemPage, type Report, reportsPage } from './pages.ts';
 import { csrfTokenMatches } from '../shared/csrf.ts';
-import { type Session, SessionStore, type SessionTokens } from './sessions.ts';
 import { describeOAuthError } from '../shared/oauth-errors.ts';
 import { sampleWebApp, serveSample } from '../shared/serve.ts';
+import { beginSignIn, finishSignIn, refresh, refreshIfExpiring, signedIn, SignInEnded, signOutAtIssuer } from '../shared/server-sign-in.ts';
+import { SessionStore } from '../shared/sessions.ts';
 
 const CLIENT_ID = 'web-app';
 // A secret belongs in a secret store or the environment; this one is Grant Lab's public demo secret.
@@ -41,7 +42,7 @@ const oidc = discoverOnFirstUse(() => client.discovery(ISSUER, CLIENT_ID, CLIENT
   execute: ISSUER.protocol === 'http:' ? [client.allowInsecureRequests] : [],
 }));
 
-const sessions = new SessionStore(new URL(APP_URL).protocol === 'https:');
+const sessions = new SessionStore({ name: 'web_app_session', secure: new URL(APP_URL).protocol === 'https:' });
 const app = await sampleWebApp('web-app', ISSUER, problemPage('Something went wrong', 'The app could not finish this request.'));
 
 app.get('/', async (request, reply) => reply.type('text/html').send(homePage(sessions.find(request.headers.cookie))));
@@ -50,25 +51,9 @@ app.get('/login', async (request, reply) => {
   const config = await oidc();
   const previous = sessions.find(request.headers.cookie);
   if (previous) sessions.destroy(previous);
-  // state, nonce and code_verifier MUST be generated anew for every authorization request and
-  // kept where only this browser's session can reach them; ten minutes is enough to sign in.
-  const session = sessions.create(10 * 60_000);
-  session.pending = {
-    state: client.randomState(),
-    nonce: client.randomNonce(),
-    codeVerifier: client.randomPKCECodeVerifier(),
-  };
-  const url = client.buildAuthorizationUrl(config, {
-    redirect_uri: REDIRECT_URI,
-    scope: SCOPE,
-    resource: API,
-    state: session.pending.state,
-    nonce: session.pending.nonce,
-    // RFC 9700 §2.1.1: PKCE with S256 for confidential clients too.
-    code_challenge: await client.calculatePKCECodeChallenge(session.pending.codeVerifier),
-    code_challenge_method: 'S256',
-  });
-  return reply.header('set-cookie', sessions.setCookie(session)).redirect(url.href);
+  // The sign-in in progress (state, nonce, code_verifier) waits in a short session of its own.
+  const { url, setCookie } = await beginSignIn(config, sessions, { redirectUri: REDIRECT_URI, scope: SCOPE, resource: API });
+  return reply.header('set-cookie', setCookie).redirect(url.href);
 });
 
 app.get('/callback', async (request, reply) => {
@@ -81,27 +66,15 @@ app.get('/callback', async (request, reply) => {
   // The transaction is single-use, whatever happens next.
   sessions.destroy(started);
 
-  let tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers;
+  let tokens: Awaited<ReturnType<typeof finishSignIn>>;
   try {
-    // Checks `state` (CSRF) and `iss` (RFC 9207), redeems the code with the secret and the PKCE
-    // verifier, and validates the ID token (signature algorithm, iss, aud, exp, nonce).
-    tokens = await client.authorizationCodeGrant(
-      config,
-      new URL(request.url, APP_URL),
-      { pkceCodeVerifier: pending.codeVerifier, expectedState: pending.state, expectedNonce: pending.nonce, idTokenExpected: true },
-      // RFC 8707 §2.2: naming the API restricts the access token to it (RFC 9700 §2.3). Without
-      // resource, Grant Lab returns one for the API and UserInfo alike; this app needs only the API.
-      { resource: API },
-    );
+    tokens = await finishSignIn(config, new URL(request.url, APP_URL), pending, API);
   } catch (error) {
     return reply.code(400).type('text/html').send(problemPage('Sign-in failed', describeOAuthError(error)));
   }
 
-  const claims = tokens.claims()!;
   // A new session id after sign-in, so that an id planted before it is worth nothing (session fixation).
-  const session = sessions.create();
-  session.user = { sub: claims.sub, name: claims.name as string | undefined, email: claims.email as string | undefined };
-  session.tokens = toSessionTokens(tokens, undefined);
+  const session = Object.assign(sessions.create(), signedIn(tokens));
   return reply.header('set-cookie', sessions.setCookie(session)).redirect('/');
 });
 
@@ -110,7 +83,7 @@ app.get('/reports', async (request, reply) => {
   if (!session?.tokens) return reply.redirect('/');
   const config = await oidc();
   try {
-    let refreshed = await refreshIfExpiring(session, config);
+    let refreshed = await refreshIfExpiring(session, config, REFRESH_BEFORE_MS, API);
     let result: { me: Me; reports: Report[] };
     try {
       result = await callApi(config, session.tokens.accessToken);
@@ -118,7 +91,7 @@ app.get('/reports', async (request, reply) => {
       // RFC 6750 §3.1: invalid_token before the expected expiry (a revoked grant, a restarted
       // server): one forced refresh, then give up.
       if (!(error instanceof client.WWWAuthenticateChallengeError)) throw error;
-      await refresh(session, config);
+      await refresh(session, config, API);
       refreshed = true;
       result = await callApi(config, session.tokens.accessToken);
     }
@@ -141,60 +114,11 @@ app.post<{ Body: { csrf?: string } }>('/logout', async (request, reply) => {
   }
   const config = await oidc();
   sessions.destroy(session);
-  const idToken = session.tokens?.idToken;
-  // RFC 7009: revoke the refresh token, so that nothing this app held outlives the sign-out.
-  if (session.tokens?.refreshToken) {
-    await client.tokenRevocation(config, session.tokens.refreshToken, { token_type_hint: 'refresh_token' }).catch(() => undefined);
-  }
-  // OIDC RP-Initiated Logout: end the session at Grant Lab too, or the next sign-in would be silent.
-  const endSession = client.buildEndSessionUrl(config, {
-    post_logout_redirect_uri: POST_LOGOUT_REDIRECT_URI,
-    ...(idToken ? { id_token_hint: idToken } : {}),
-  });
+  const endSession = await signOutAtIssuer(config, session, POST_LOGOUT_REDIRECT_URI);
   return reply.header('set-cookie', sessions.clearCookie()).redirect(endSession.href);
 });
 
 app.get('/logged-out', async (_request, reply) => reply.type('text/html').send(loggedOutPage()));
-
-/** The refresh token cannot be used any more: the user has to sign in again. */
-class SignInEnded extends Error {}
-
-async function refreshIfExpiring(session: Session, config: client.Configuration): Promise<boolean> {
-  if (session.tokens!.accessTokenExpiresAt - REFRESH_BEFORE_MS > Date.now()) return false;
-  await refresh(session, config);
-  return true;
-}
-
-function refresh(session: Session, config: client.Configuration): Promise<void> {
-  session.refreshing ??= (async () => {
-    const current = session.tokens!;
-    if (!current.refreshToken) throw new SignInEnded('no refresh token was issued');
-    try {
-      // RFC 8707: the refresh request names the API too, so the new token is again for it.
-      const tokens = await client.refreshTokenGrant(config, current.refreshToken, { resource: API });
-      session.tokens = toSessionTokens(tokens, current);
-    } catch (error) {
-      // invalid_grant: the refresh token is no good any more (signed out at Grant Lab, grant
-      // revoked). Only a new sign-in can help.
-      if (error instanceof client.ResponseBodyError && error.error === 'invalid_grant') throw new SignInEnded(describeOAuthError(error));
-      throw error;
-    }
-  })().finally(() => {
-    session.refreshing = undefined;
-  });
-  return session.refreshing;
-}
-
-function toSessionTokens(tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers, previous: SessionTokens | undefined): SessionTokens {
-  return {
-    accessToken: tokens.access_token,
-    accessTokenExpiresAt: Date.now() + (tokens.expiresIn() ?? 0) * 1000,
-    // A refresh response may or may not rotate the refresh token (RFC 6749 §6): keep the old
-    // one unless a new one came.
-    refreshToken: tokens.refresh_token ?? previous?.refreshToken,
-    idToken: tokens.id_token ?? previous?.idToken,
-  };
-}
 
 async function callApi(config: client.Configuration, accessToken: string): Promise<{ me: Me; reports: Report[] }> {
   const get = async <T>(path: string): Promise<T> => {

@@ -175,7 +175,7 @@ describe.skipIf(composeMissing)('docker-compose.yml', () => {
     expect(services['m2m-cron']!.profiles).toBeUndefined();
     for (const id of ['trusted-app', 'native-app']) expect(services[id]!.profiles, id).toEqual(['cli']);
     expect(services['trusted-app']).toMatchObject({ stdin_open: true, tty: true });
-    for (const id of ['web-app', 'spa', 'login-only']) expect(services[id]!.profiles, id).toBeUndefined();
+    for (const id of ['web-app', 'spa', 'login-only', 'bff']) expect(services[id]!.profiles, id).toBeUndefined();
   });
 
   it('is refused by docker-compose when broken, so the checks above mean something', () => {

@@ -1,8 +1,9 @@
-// Server-side sessions for the web-app sample. The browser holds only a random session id in an
-// HttpOnly, SameSite=Lax cookie; tokens and the sign-in transaction stay in this process.
-// In memory, so a restart signs everyone out: a real app keeps sessions in a shared store.
+// Server-side sessions for the samples that keep their tokens on their server (web-app, bff).
+// The browser holds only a random session id in an HttpOnly, SameSite cookie; tokens and the
+// sign-in transaction stay in this process. In memory, so a restart signs everyone out: a real
+// app keeps sessions in a shared store.
 import { randomBytes } from 'node:crypto';
-import { cookie, readCookie } from '../shared/cookies.ts';
+import { cookie, readCookie, type SameSite } from './cookies.ts';
 
 export interface PendingSignIn {
   state: string;
@@ -21,7 +22,7 @@ export interface SessionTokens {
 
 export interface Session {
   id: string;
-  /** Sent back with every form that changes state (sign-out). */
+  /** Sent back with every request that changes state (a form field, or a header). */
   csrfToken: string;
   expiresAt: number;
   pending?: PendingSignIn;
@@ -31,18 +32,23 @@ export interface Session {
   refreshing?: Promise<void>;
 }
 
-const COOKIE = 'web_app_session';
 const LIFETIME_MS = 8 * 60 * 60 * 1000;
 
 const randomId = () => randomBytes(32).toString('base64url');
 
+export interface SessionCookie {
+  name: string;
+  /** Add the Secure attribute: the app is served over https. */
+  secure: boolean;
+  sameSite?: SameSite;
+}
+
 export class SessionStore {
   readonly #sessions = new Map<string, Session>();
-  readonly #secure: boolean;
+  readonly #cookie: SessionCookie;
 
-  /** @param secure add the Secure attribute: the app is served over https. */
-  constructor(secure: boolean) {
-    this.#secure = secure;
+  constructor(sessionCookie: SessionCookie) {
+    this.#cookie = sessionCookie;
   }
 
   /** @param lifetimeMs how long the session lasts: short for a sign-in in progress. */
@@ -54,7 +60,7 @@ export class SessionStore {
   }
 
   find(cookieHeader: string | undefined): Session | undefined {
-    const id = readCookie(cookieHeader, COOKIE);
+    const id = readCookie(cookieHeader, this.#cookie.name);
     const session = id ? this.#sessions.get(id) : undefined;
     if (!session || session.expiresAt <= Date.now()) return undefined;
     return session;
@@ -66,11 +72,11 @@ export class SessionStore {
 
   setCookie(session: Session): string {
     const maxAge = Math.max(0, Math.round((session.expiresAt - Date.now()) / 1000));
-    return cookie(COOKIE, session.id, maxAge, { secure: this.#secure });
+    return cookie(this.#cookie.name, session.id, maxAge, this.#cookie);
   }
 
   clearCookie(): string {
-    return cookie(COOKIE, '', 0, { secure: this.#secure });
+    return cookie(this.#cookie.name, '', 0, this.#cookie);
   }
 
   #sweep(): void {
