@@ -6,7 +6,7 @@ import { FLOWS } from '../../src/flows/catalog.ts';
 import { browserMissing, chromiumForThisFile, screenshot } from '../support/browser.ts';
 import { runAction, runFlow, waitForRun } from '../support/playground.ts';
 
-const { server, page, expectedStatuses, expectedMessages } = chromiumForThisFile({ width: 1200, height: 900 });
+const { server, context, page, expectedStatuses, expectedMessages } = chromiumForThisFile({ width: 1200, height: 900 });
 
 // Written out by hand: what a person should see for each flow and breakage; the first test
 // checks the tables name every flow and breakage the catalog has.
@@ -194,5 +194,24 @@ describe.skipIf(browserMissing)('the live runner in Chromium', () => {
     await runFlow(page, server.issuer, 'client-credentials');
     expect(await page.evaluate<boolean>('document.documentElement.scrollWidth > window.innerWidth')).toBe(false);
     await screenshot(page, 'run-client-credentials-phone');
+  });
+
+  for (const flow of ['several-apis', 'hybrid', 'backend-for-frontend', 'silent-authentication']) {
+    it(`reads a ${flow} run on a phone`, async () => {
+      if (flow === 'backend-for-frontend') expectedStatuses.add(403);
+      await page.setViewportSize({ width: 375, height: 800 });
+      expect((await runFlow(page, server.issuer, flow)).status).toBe('succeeded');
+      expect(await page.evaluate<boolean>('document.documentElement.scrollWidth > window.innerWidth')).toBe(false);
+      await screenshot(page, `run-${flow}-phone`);
+    });
+  }
+
+  it('keeps a backend for frontend\'s session in a cookie its page cannot read, sent to the backend\'s path only', async () => {
+    expectedStatuses.add(403);
+    await runFlow(page, server.issuer, 'backend-for-frontend');
+    const cookie = (await context.cookies(`${server.issuer}/playground/bff/api/session`)).find((candidate) => candidate.name === 'grant_lab_bff');
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/playground/bff' });
+    expect(await page.evaluate<string>('document.cookie')).not.toContain('grant_lab_bff');
+    expect(await page.locator('#tokens-held-by').textContent()).toContain('its page never had them');
   });
 });

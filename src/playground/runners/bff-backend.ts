@@ -96,15 +96,33 @@ function concludeWhenShown(run: RunRecorder<'backend-for-frontend'>): void {
 
 /** The backend's API routes, under /playground/bff/api/. */
 export async function backendApi(app: FastifyInstance, env: PlaygroundEnvironment, runs: RunStore): Promise<void> {
-  const route = (handle: (run: RunRecorder<'backend-for-frontend'>, request: FastifyRequest) => Promise<Answer>) => async (request: FastifyRequest, reply: FastifyReply) => {
-    const run = await sessionRun(runs, request);
-    if (!run) return reply.code(401).send({ error: 'no_session', error_description: 'this request carries no session cookie of a signed-in browser: sign in first' });
-    const answer = await handle(run, request);
-    const text = JSON.stringify(answer.body);
-    recordPageCall(run, env, request, answer.status, text);
+  const signedIn = new WeakMap<FastifyRequest, RunRecorder<'backend-for-frontend'>>();
+
+  /** The backend's answer to its page, recorded as the page's call, and the run concluded once it can be. */
+  const answer = async (run: RunRecorder<'backend-for-frontend'>, request: FastifyRequest, reply: FastifyReply, { status, body }: Answer) => {
+    const text = JSON.stringify(body);
+    recordPageCall(run, env, request, status, text);
     concludeWhenShown(run);
     await run.saved();
-    return reply.code(answer.status).type('application/json; charset=utf-8').send(text);
+    return reply.code(status).type('application/json; charset=utf-8').send(text);
+  };
+
+  // An onRequest hook, so before any body is read: the session, and for a change its CSRF token.
+  const requireSession = async (request: FastifyRequest, reply: FastifyReply) => {
+    const run = await sessionRun(runs, request);
+    if (!run) return reply.code(401).send({ error: 'no_session', error_description: 'this request carries no session cookie of a signed-in browser: sign in first' });
+    if (request.method !== 'GET' && run.failure !== 'no-csrf-check' && !sameSecret(run.session!.csrfToken, request.headers[CSRF_HEADER])) {
+      return answer(run, request, reply, {
+        status: 403,
+        body: { error: 'csrf_token_missing', error_description: `a call that changes something must carry the ${CSRF_HEADER} header the page got from /session: a request another site makes the browser send carries the cookie, not this` },
+      });
+    }
+    signedIn.set(request, run);
+  };
+
+  const route = (handle: (run: RunRecorder<'backend-for-frontend'>, request: FastifyRequest) => Promise<Answer>) => async (request: FastifyRequest, reply: FastifyReply) => {
+    const run = signedIn.get(request)!;
+    return answer(run, request, reply, await handle(run, request));
   };
 
   /** The backend calls the demo API with the token it keeps, and passes the answer on. */
@@ -113,7 +131,7 @@ export async function backendApi(app: FastifyInstance, env: PlaygroundEnvironmen
     return { status: response.status, body: await response.json() };
   };
 
-  app.get(`${BACKEND_API}/session`, route(async (run) => ({
+  app.get(`${BACKEND_API}/session`, { onRequest: requireSession }, route(async (run) => ({
     status: 200,
     body: {
       signedIn: true,
@@ -123,18 +141,11 @@ export async function backendApi(app: FastifyInstance, env: PlaygroundEnvironmen
     },
   })));
 
-  app.get(`${BACKEND_API}/me`, route((run) => fromApi(run, '/me')));
+  app.get(`${BACKEND_API}/me`, { onRequest: requireSession }, route((run) => fromApi(run, '/me')));
 
-  app.post<{ Body: { title?: unknown } }>(`${BACKEND_API}/reports`, {
+  app.post(`${BACKEND_API}/reports`, {
+    onRequest: requireSession,
     bodyLimit: 4 * 1024,
     schema: { body: { type: 'object', properties: { title: { type: 'string', minLength: 1, maxLength: 200 } }, required: ['title'], additionalProperties: false } },
-  }, route(async (run, request) => {
-    if (run.failure !== 'no-csrf-check' && !sameSecret(run.session!.csrfToken, request.headers[CSRF_HEADER])) {
-      return {
-        status: 403,
-        body: { error: 'csrf_token_missing', error_description: `a call that changes something must carry the ${CSRF_HEADER} header the page got from /session: a request another site makes the browser send carries the cookie, not this` },
-      };
-    }
-    return fromApi(run, '/reports', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request.body) });
-  }));
+  }, route((run, request) => fromApi(run, '/reports', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request.body) })));
 }

@@ -55,11 +55,12 @@ async function complete(run: RunRecorder<'several-apis'>, env: PlaygroundEnviron
   }
   await inspectTokens(run, env, { access_token: billingTokens.access_token }, { audience: billing });
 
+  const shortName = (identifier: string) => apiName(identifier, env).replace(/^the /, '');
   const checks: Check[] = [];
   for (const [holder, token] of [[env.api, tokens.access_token], [billing, billingTokens.access_token]] as const) {
     for (const [api, path] of [[env.api, READS.demo], [billing, READS.billing]] as const) {
-      const name = `${apiName(holder, env)}’s token at ${apiName(api, env)}`;
-      const response = await callApi(run, api, path, token, {}, 'client', `${name[0]!.toUpperCase()}${name.slice(1)}: GET ${new URL(api).pathname}${path}`);
+      const name = `${shortName(holder)} token at ${shortName(api)}`;
+      const response = await callApi(run, api, path, token, {}, 'client', `The ${name}: GET ${new URL(api).pathname}${path}`);
       const own = holder === api;
       const challenge = response.headers.get('www-authenticate') ?? '';
       checks.push({
