@@ -1,10 +1,12 @@
 // The decision tree that picks an OAuth 2.0 grant: yes/no questions, asked in the order of
 // DESIGN.md's table (a machine first, then a device, a server-side web app, the password
 // last resort, a single-page app, a native app), plus the questions users ask next (a token
-// from someone else, several APIs, sign-in only). Pure data and one pure function,
-// recommendFlow: the pages render it, the tests walk it.
-import { type Flow, type FlowId, FLOWS, type Reference } from './catalog.ts';
+// from someone else, sign-in only, several APIs, the identity in the front channel, how
+// sensitive a browser app's data is, renewing without refresh tokens). Pure data and one pure
+// function, recommendFlow: the pages render it, the tests walk it.
+import { type Flow, type FlowId, FLOWS, type OAuth21Standing, type Reference } from './catalog.ts';
 import { type Leaf, type LeafId, LEAVES } from './decision-leaves.ts';
+import { OAUTH_2_1 } from './references.ts';
 
 export type { Leaf, LeafId } from './decision-leaves.ts';
 
@@ -17,10 +19,14 @@ export type QuestionId =
   | 'user-token'
   | 'device'
   | 'server-web-app'
+  | 'server-access-token'
   | 'several-apis'
+  | 'front-channel-identity'
   | 'password'
   | 'single-page-app'
+  | 'sensitive-data'
   | 'access-token'
+  | 'no-refresh-tokens'
   | 'native-app';
 
 export interface Branch {
@@ -41,13 +47,35 @@ export interface Question {
 
 export type DecisionNode = Question | Leaf;
 
+// OIDC Core §3.1.2.1: prompt=none renews by the session alone. RFC 9700 §4.14.2 and RFC 10017
+// prefer rotating refresh tokens, so only an app without them is sent to the iframe.
+const noRefreshTokens: Question = {
+  kind: 'question',
+  id: 'no-refresh-tokens',
+  text: 'Does your authorization server refuse refresh tokens to apps in the browser?',
+  help: 'Yes if your provider issues none to single-page apps, so the app can only renew by asking again for the session. No if it issues rotating refresh tokens, as Grant Lab does.',
+  yes: { because: 'it gets no refresh tokens in the browser', next: LEAVES['silent-authentication'] },
+  no: { because: 'it can refresh with rotating refresh tokens', next: LEAVES['single-page-app'] },
+};
+
 const accessToken: Question = {
   kind: 'question',
   id: 'access-token',
   text: 'Does it need an access token to call an API?',
   help: 'Yes if it calls an API as the user. No if it only needs to know who the user is, to sign them in.',
-  yes: { because: 'it needs an access token', next: LEAVES['single-page-app'] },
+  yes: { because: 'it needs an access token', next: noRefreshTokens },
   no: { because: 'it only signs the user in', next: LEAVES['sign-in-only'] },
+};
+
+// RFC 10017: a backend for frontend for business, sensitive or personal data; a browser-only
+// client for low-risk apps.
+const sensitiveData: Question = {
+  kind: 'question',
+  id: 'sensitive-data',
+  text: 'Does it handle business, sensitive or personal data?',
+  help: 'Yes for a bank, a health record, an admin console, a company’s internal tools, anything with users’ personal details. No for a low-risk app: a public demo, a game’s scoreboard.',
+  yes: { because: 'it handles data worth stealing a token for', next: LEAVES['backend-for-frontend'] },
+  no: { because: 'it is a low-risk app', next: accessToken },
 };
 
 const nativeApp: Question = {
@@ -63,8 +91,8 @@ const singlePageApp: Question = {
   kind: 'question',
   id: 'single-page-app',
   text: 'Is it a single-page app running in the browser?',
-  help: 'Yes for a React, Vue, Angular or plain JavaScript app that calls APIs from the browser itself.',
-  yes: { because: 'it runs in the browser', next: accessToken },
+  help: 'Yes for a React, Vue, Angular or plain JavaScript app whose pages do the work in the browser, with or without a small backend of its own.',
+  yes: { because: 'it runs in the browser', next: sensitiveData },
   no: { because: 'it does not run in a browser', next: nativeApp },
 };
 
@@ -79,13 +107,32 @@ const password: Question = {
   no: { because: 'it can send the user to a sign-in page', next: singlePageApp },
 };
 
+// OIDC Core §3.3: the hybrid flow's ID token arrives with the code, bound to it by c_hash.
+const frontChannelIdentity: Question = {
+  kind: 'question',
+  id: 'front-channel-identity',
+  text: 'Must it know who signed in as soon as the browser returns, before it redeems the code?',
+  help: 'Yes if the page that receives the response must act on the user at once (pick a tenant or a database before any back-channel call), or your library checks the code by c_hash. Almost every app answers No: the code exchange returns the ID token too.',
+  yes: { because: 'it needs the user’s identity from the front channel', next: LEAVES.hybrid },
+  no: { because: 'the ID token can come from the code exchange', next: LEAVES['server-web-app'] },
+};
+
 const severalApis: Question = {
   kind: 'question',
   id: 'several-apis',
   text: 'Does it call more than one API?',
-  help: 'Yes if it calls, say, a reports API and a billing API, each accepting only tokens meant for it. No for one API, or none.',
+  help: 'Yes if it calls, say, a reports API and a billing API, each accepting only tokens meant for it. No for one API.',
   yes: { because: 'it calls several APIs', next: LEAVES['server-web-app-several-apis'] },
-  no: { because: 'it calls one API', next: LEAVES['server-web-app'] },
+  no: { because: 'it calls one API', next: frontChannelIdentity },
+};
+
+const serverAccessToken: Question = {
+  kind: 'question',
+  id: 'server-access-token',
+  text: 'Does it call an API as the user?',
+  help: 'Yes if it needs an access token to call an API for the user. No if it only signs users in, to know who they are.',
+  yes: { because: 'it calls an API as the user', next: severalApis },
+  no: { because: 'it only signs users in', next: LEAVES['server-sign-in-only'] },
 };
 
 const serverWebApp: Question = {
@@ -93,7 +140,7 @@ const serverWebApp: Question = {
   id: 'server-web-app',
   text: 'Is it a web app that runs on a server?',
   help: 'Yes if a server you run renders the pages or keeps the session (Rails, Django, Express, Spring, ASP.NET): it can keep a secret.',
-  yes: { because: 'it runs on a server where it can keep a secret', next: severalApis },
+  yes: { because: 'it runs on a server where it can keep a secret', next: serverAccessToken },
   no: { because: 'it is not a web app on a server', next: password },
 };
 
@@ -151,6 +198,10 @@ export interface Recommendation {
   qualifier?: string;
   summary: string;
   badge?: Flow['badge'];
+  /** Where the grant stands against OAuth 2.1. */
+  oauth21: OAuth21Standing;
+  /** A flow to run instead, never worse or preferred, and why. */
+  instead?: { flowId: FlowId; title: string; why: string };
   /** "Because it acts for a user, …, and it calls one API: Authorization Code with PKCE." */
   because: string;
   /** The leaf's own caveats first, then the flow's. */
@@ -194,9 +245,10 @@ export function recommendFlow(answers: string): Outcome {
 
 function describeLeaf(leaf: Leaf, steps: readonly Step[]): Recommendation {
   // A runnable leaf reads its grant from the catalog; an explained one describes it itself.
-  const grant: Pick<Flow, 'title' | 'summary' | 'badge' | 'caveats' | 'references'> = leaf.flowId === undefined
-    ? { title: leaf.title, summary: leaf.summary, caveats: [], references: [] }
+  const grant: Pick<Flow, 'title' | 'summary' | 'badge' | 'oauth21' | 'caveats' | 'references'> = leaf.flowId === undefined
+    ? { title: leaf.title, summary: leaf.summary, oauth21: leaf.oauth21, caveats: [], references: [] }
     : { ...flowOf(leaf.flowId), ...(leaf.title ? { title: leaf.title } : {}) };
+  const instead = leaf.flowId === undefined ? undefined : leaf.instead;
   return {
     leafId: leaf.id,
     flowId: leaf.flowId,
@@ -204,9 +256,11 @@ function describeLeaf(leaf: Leaf, steps: readonly Step[]): Recommendation {
     qualifier: leaf.qualifier,
     summary: grant.summary,
     badge: grant.badge,
+    oauth21: grant.oauth21,
+    ...(instead ? { instead: { ...instead, title: flowOf(instead.flowId).title } } : {}),
     because: becauseSentence(steps.map((step) => step.because), grant.title),
     caveats: [...leaf.caveats, ...grant.caveats],
-    references: withoutDuplicates([...grant.references, ...leaf.references]),
+    references: withoutDuplicates([...grant.references, ...leaf.references, OAUTH_2_1]),
   };
 }
 

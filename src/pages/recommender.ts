@@ -1,5 +1,6 @@
 // `/`: the flow recommender, a yes/no questionnaire that walks the decision tree and ends in a
-// recommended grant. `/tree`: the same tree drawn at once. Both are plain server-rendered
+// recommended grant, with every runnable flow listed below it for those who know which one
+// they want. `/tree`: the same tree drawn at once. Both are plain server-rendered
 // pages: every answer is a GET link or form carrying the whole path (`/?answers=nnyn`), so they
 // work without JavaScript; public/recommender.js only spares the full reload.
 //
@@ -7,7 +8,7 @@
 // it refuses gets a 400 with the questionnaire started over, and what was sent is shown only
 // through the templates' escaping output.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { findFlow, type Flow, type FlowId } from '../flows/catalog.ts';
+import { findFlow, type Flow, type FlowId, FLOWS, OAUTH_2_1_VERDICTS, type OAuth21Standing } from '../flows/catalog.ts';
 import { type DecisionNode, DECISION_TREE, type Outcome, recommendFlow } from '../flows/decision-tree.ts';
 import type { FlowSetup } from '../playground/flow-setup.ts';
 
@@ -29,6 +30,12 @@ const SHOWN_REFUSED_LENGTH = 40;
 const CURRENT_STEP = 'current-step';
 const answersHref = (answers: string): string => (answers ? `/?answers=${answers}#${CURRENT_STEP}` : '/');
 const flowHref = (flowId: FlowId): string => `/flows/${flowId}`;
+const standing = ({ verdict, text }: OAuth21Standing) => ({ verdict, label: OAUTH_2_1_VERDICTS[verdict], text });
+
+/** Every flow Grant Lab runs, for people who know which one they want. */
+const EVERY_FLOW = FLOWS.map((flow) => ({
+  id: flow.id, title: flow.title, summary: flow.summary, badge: flow.badge, oauth21: standing(flow.oauth21), href: flowHref(flow.id),
+}));
 
 /** What the questionnaire template shows for one state of the tree. */
 function questionnaireView(outcome: Exclude<Outcome, { kind: 'invalid' }>) {
@@ -52,6 +59,8 @@ function questionnaireView(outcome: Exclude<Outcome, { kind: 'invalid' }>) {
     steps,
     recommendation: {
       ...recommendation,
+      oauth21: standing(recommendation.oauth21),
+      instead: recommendation.instead && { ...recommendation.instead, flowHref: flowHref(recommendation.instead.flowId) },
       runAction: RUN_ACTION,
       flowHref: recommendation.flowId ? flowHref(recommendation.flowId) : undefined,
       treeHref: `/tree#leaf-${recommendation.leafId}`,
@@ -61,7 +70,10 @@ function questionnaireView(outcome: Exclude<Outcome, { kind: 'invalid' }>) {
 
 type TreeNodeView =
   | { kind: 'question'; text: string; help: string; branches: { label: 'Yes' | 'No'; because: string; node: TreeNodeView }[] }
-  | { kind: 'leaf'; id: string; title: string; qualifier?: string; badge?: { kind: string; text: string }; href: string; runnable: boolean; whyHref: string };
+  | {
+    kind: 'leaf'; id: string; title: string; qualifier?: string; badge?: { kind: string; text: string }; oauth21: ReturnType<typeof standing>;
+    href: string; runnable: boolean; whyHref: string;
+  };
 
 /** The tree as nested views, each leaf linking to its flow page, or to its recommendation when it has none. */
 function treeView(node: DecisionNode, answers = ''): TreeNodeView {
@@ -85,6 +97,7 @@ function treeView(node: DecisionNode, answers = ''): TreeNodeView {
     title: recommendation.title,
     qualifier: recommendation.qualifier,
     badge: recommendation.badge,
+    oauth21: standing(recommendation.oauth21),
     href: recommendation.flowId ? flowHref(recommendation.flowId) : answersHref(answers),
     runnable: recommendation.flowId !== undefined,
     whyHref: answersHref(answers),
@@ -99,8 +112,15 @@ async function showQuestionnaire(request: RecommenderRequest, reply: FastifyRepl
     ? recommendFlow(sent)
     : { kind: 'invalid', problem: 'Send the answers once, as one string of y and n.' };
   if (outcome.kind !== 'invalid') {
-    const flow = outcome.kind === 'recommendation' && outcome.recommendation.flowId ? findFlow(outcome.recommendation.flowId) : undefined;
-    return reply.viewAsync('recommender', { ...questionnaireView(outcome), setup: flow && await setupOf(flow) });
+    const recommendation = outcome.kind === 'recommendation' ? outcome.recommendation : undefined;
+    const flow = recommendation?.flowId ? findFlow(recommendation.flowId) : undefined;
+    const instead = recommendation?.instead ? findFlow(recommendation.instead.flowId) : undefined;
+    return reply.viewAsync('recommender', {
+      ...questionnaireView(outcome),
+      setup: flow && await setupOf(flow),
+      insteadReady: instead ? (await setupOf(instead)).ready : false,
+      flows: EVERY_FLOW,
+    });
   }
 
   const start = recommendFlow('');
@@ -109,6 +129,7 @@ async function showQuestionnaire(request: RecommenderRequest, reply: FastifyRepl
   reply.code(400);
   return reply.viewAsync('recommender', {
     ...questionnaireView(start),
+    flows: EVERY_FLOW,
     refused: {
       problem: outcome.problem,
       sent: shown.length > SHOWN_REFUSED_LENGTH ? `${shown.slice(0, SHOWN_REFUSED_LENGTH)}…` : shown,

@@ -2,7 +2,9 @@
 // keyboard alone, one without JavaScript), the tree's links, script smuggled in through the
 // URL or a form field never running, no console errors, and screenshots of each kind of page.
 import { describe, expect, it } from 'vitest';
-import { browserMissing, chromiumForThisFile, screenshot, watchConsole } from '../support/browser.ts';
+import { FLOWS } from '../../src/flows/catalog.ts';
+import { browserMissing, chromiumForThisFile, SCREENSHOT_DIR, screenshot, watchConsole } from '../support/browser.ts';
+import { waitForRun } from '../support/playground.ts';
 
 const { server, browser, page, expectedStatuses } = chromiumForThisFile({ width: 1100, height: 800 });
 
@@ -11,15 +13,19 @@ const { server, browser, page, expectedStatuses } = chromiumForThisFile({ width:
  * badge, and the flow its run form posts (undefined: explained only, no run form).
  */
 const EVERY_PATH: { answers: string; leaf: string; title: string; badge?: string; flow?: string }[] = [
-  { answers: 'yn', leaf: 'client-credentials', title: 'Client Credentials', flow: 'client-credentials' },
-  { answers: 'yyn', leaf: 'jwt-bearer', title: 'JWT Bearer grant', badge: 'Explained here: Grant Lab cannot run it yet' },
   { answers: 'yyy', leaf: 'token-exchange', title: 'Token Exchange', badge: 'Explained here: Grant Lab cannot run it yet' },
+  { answers: 'yyn', leaf: 'jwt-bearer', title: 'JWT Bearer grant', badge: 'Explained here: Grant Lab cannot run it yet' },
+  { answers: 'yn', leaf: 'client-credentials', title: 'Client Credentials', flow: 'client-credentials' },
   { answers: 'ny', leaf: 'device-authorization', title: 'Device Authorization Grant', badge: 'Explained here: Grant Lab cannot run it yet' },
-  { answers: 'nnyn', leaf: 'server-web-app', title: 'Authorization Code with PKCE', flow: 'authorization-code' },
-  { answers: 'nnyy', leaf: 'server-web-app-several-apis', title: 'Authorization Code with PKCE', flow: 'authorization-code' },
+  { answers: 'nnyn', leaf: 'server-sign-in-only', title: 'Implicit with Form Post (sign-in only)', badge: 'Legacy: prefer Authorization Code with PKCE', flow: 'implicit-form-post' },
+  { answers: 'nnyyy', leaf: 'server-web-app-several-apis', title: 'Several APIs: one sign-in, a token per API', flow: 'several-apis' },
+  { answers: 'nnyyny', leaf: 'hybrid', title: 'Hybrid flow (code id_token)', flow: 'hybrid' },
+  { answers: 'nnyynn', leaf: 'server-web-app', title: 'Authorization Code with PKCE', flow: 'authorization-code' },
   { answers: 'nnny', leaf: 'password', title: 'Resource Owner Password Credentials', badge: 'Discouraged: RFC 9700 says it MUST NOT be used', flow: 'password' },
-  { answers: 'nnnnyy', leaf: 'single-page-app', title: 'Authorization Code with PKCE, in the browser', flow: 'authorization-code-pkce' },
-  { answers: 'nnnnyn', leaf: 'sign-in-only', title: 'Implicit with Form Post (sign-in only)', badge: 'Legacy: prefer Authorization Code with PKCE', flow: 'implicit-form-post' },
+  { answers: 'nnnnyy', leaf: 'backend-for-frontend', title: 'Backend for Frontend (BFF)', flow: 'backend-for-frontend' },
+  { answers: 'nnnnynyy', leaf: 'silent-authentication', title: 'Silent authentication (prompt=none)', badge: 'Fragile: browsers that block third-party cookies break it', flow: 'silent-authentication' },
+  { answers: 'nnnnynyn', leaf: 'single-page-app', title: 'Authorization Code with PKCE, in the browser', flow: 'authorization-code-pkce' },
+  { answers: 'nnnnynn', leaf: 'sign-in-only', title: 'Implicit with Form Post (sign-in only)', badge: 'Legacy: prefer Authorization Code with PKCE', flow: 'implicit-form-post' },
   { answers: 'nnnnny', leaf: 'native-app', title: 'Authorization Code with PKCE, in a native app', flow: 'authorization-code-pkce' },
   { answers: 'nnnnnn', leaf: 'fallback', title: 'Authorization Code with PKCE', flow: 'authorization-code-pkce' },
 ];
@@ -30,9 +36,13 @@ const TREE_LINKS: Record<string, string> = {
   'jwt-bearer': '/?answers=yyn#current-step',
   'client-credentials': '/flows/client-credentials',
   'device-authorization': '/?answers=ny#current-step',
+  'server-sign-in-only': '/flows/implicit-form-post',
+  'server-web-app-several-apis': '/flows/several-apis',
+  hybrid: '/flows/hybrid',
   'server-web-app': '/flows/authorization-code',
-  'server-web-app-several-apis': '/flows/authorization-code',
   password: '/flows/password',
+  'backend-for-frontend': '/flows/backend-for-frontend',
+  'silent-authentication': '/flows/silent-authentication',
   'single-page-app': '/flows/authorization-code-pkce',
   'sign-in-only': '/flows/implicit-form-post',
   'native-app': '/flows/authorization-code-pkce',
@@ -56,7 +66,7 @@ async function expectResult(path: (typeof EVERY_PATH)[number]): Promise<void> {
   const badge = page.locator('#result-badge');
   if (path.badge) expect(await badge.textContent()).toBe(path.badge);
   else expect(await badge.count()).toBe(0);
-  const runForm = page.locator('form[method="post"][action="/playground/runs"]');
+  const runForm = page.locator('form[method="post"][action="/playground/runs"]').first();
   if (path.flow) {
     expect(await runForm.locator('input[type="hidden"][name="flow"]').getAttribute('value')).toBe(path.flow);
     expect(await runForm.getByRole('button', { name: 'Run it' }).isVisible()).toBe(true);
@@ -65,6 +75,7 @@ async function expectResult(path: (typeof EVERY_PATH)[number]): Promise<void> {
     expect(await runForm.count()).toBe(0);
   }
   expect(await page.locator('.references a').count()).toBeGreaterThan(0);
+  expect(await page.locator('#result-oauth21').textContent()).toMatch(/^(In OAuth 2\.1|Removed in OAuth 2\.1|Beside OAuth 2\.1 \(OpenID Connect\)|An extension of OAuth 2\.1)\. /);
 }
 
 async function expectNoHorizontalScroll(): Promise<void> {
@@ -110,8 +121,8 @@ describe.skipIf(browserMissing)('the recommender in Chromium', () => {
     await expectResult(path);
 
     await page.goBack();
-    await readyFor('nnnny');
-    expect(await page.locator('#question-heading').textContent()).toBe('Does it need an access token to call an API?');
+    await readyFor('nnnnyny');
+    expect(await page.locator('#question-heading').textContent()).toBe('Does your authorization server refuse refresh tokens to apps in the browser?');
 
     // Changing an earlier answer asks that question again.
     await page.locator('.answered-list li').nth(1).getByRole('link', { name: 'Change this answer' }).click();
@@ -160,7 +171,7 @@ describe.skipIf(browserMissing)('the recommender in Chromium', () => {
     for (const [leaf, href] of Object.entries(TREE_LINKS)) {
       expect(await page.locator(`#leaf-${leaf} a.tree-leaf-title`).getAttribute('href'), leaf).toBe(href);
     }
-    expect(await page.locator('.tree-question-text').count()).toBe(10);
+    expect(await page.locator('.tree-question-text').count()).toBe(14);
     await screenshot(page, 'flow-tree');
 
     await page.locator('#leaf-device-authorization a.tree-leaf-title').click();
@@ -199,11 +210,33 @@ describe.skipIf(browserMissing)('the recommender in Chromium', () => {
     await screenshot(page, 'recommender-refused');
   });
 
+  it('lists every runnable flow below the questions, each opening its page', async () => {
+    await page.goto(`${server.issuer}/`);
+    const links = page.locator('#all-flows a');
+    expect(await links.allTextContents()).toEqual(FLOWS.map((flow) => flow.title));
+    await page.locator('#all-flows').screenshot({ path: `${SCREENSHOT_DIR}/recommender-every-flow.png` });
+    await links.filter({ hasText: 'Backend for Frontend (BFF)' }).click();
+    await page.waitForURL(`${server.issuer}/flows/backend-for-frontend`);
+    await page.getByRole('heading', { name: 'Backend for Frontend (BFF)', level: 1 }).waitFor();
+  });
+
+  it('runs the code flow it offers beside implicit form_post, as never worse', async () => {
+    await page.goto(`${server.issuer}/?answers=nnyn#current-step`);
+    expect(await page.locator('#result-instead').textContent()).toContain('Or instead: Authorization Code with PKCE. Never worse');
+    await screenshot(page, 'recommender-instead');
+    await page.getByRole('button', { name: 'Run Authorization Code with PKCE' }).click();
+    const result = await waitForRun(page);
+    expect(result.status).toBe('succeeded');
+    expect(await page.locator('#run').getAttribute('data-flow')).toBe('authorization-code');
+  });
+
   it('reads well on a phone: a question, each kind of result, the tree', async () => {
     await page.setViewportSize({ width: 375, height: 740 });
     const shots: [string, string][] = [
       ['/?answers=nn', 'recommender-question-phone'],
-      ['/?answers=nnyy', 'recommender-runnable-phone'],
+      ['/?answers=nnyyy', 'recommender-runnable-phone'],
+      ['/?answers=nnyn', 'recommender-instead-phone'],
+      ['/', 'recommender-every-flow-phone'],
       ['/?answers=nnny', 'recommender-discouraged-phone'],
       ['/?answers=yyy#current-step', 'recommender-explained-phone'],
       ['/tree', 'flow-tree-phone'],

@@ -1,6 +1,7 @@
 // The recommender over HTTP, without a browser: every state is a URL, and whatever a URL
 // carries is refused with a 400 or ignored, never a 500, and never reflected unescaped.
 import { describe, expect, it } from 'vitest';
+import { FLOWS } from '../../src/flows/catalog.ts';
 import { grantLabForThisFile } from '../support/grant-lab.ts';
 
 const server = grantLabForThisFile();
@@ -26,14 +27,33 @@ describe('the recommender over HTTP', () => {
   });
 
   it('ends a runnable path with a form that starts the run, and an explained one without', async () => {
-    const runnable = await get('/?answers=nnyn');
+    const runnable = await get('/?answers=nnyynn');
     expect(runnable.html).toContain('<form method="post" action="/playground/runs" class="run-form">');
     expect(runnable.html).toContain('<input type="hidden" name="flow" value="authorization-code">');
     expect(runnable.html).toContain('href="/flows/authorization-code"');
 
     const explained = await get('/?answers=ny');
     expect(explained.html).toContain('Device Authorization Grant');
-    expect(explained.html).not.toContain('/playground/runs');
+    expect(explained.html).not.toContain('action="/playground/runs"');
+  });
+
+  it('offers the code flow too, as never worse, where it recommends implicit form_post', async () => {
+    const { html } = await get('/?answers=nnyn');
+    expect(html).toContain('<input type="hidden" name="flow" value="implicit-form-post">');
+    expect(html).toContain('<input type="hidden" name="flow" value="authorization-code">');
+    expect(html).toContain('Or instead: Authorization Code with PKCE.</strong> Never worse');
+  });
+
+  it('says where the recommendation stands against OAuth 2.1', async () => {
+    expect((await get('/?answers=nnny')).html).toMatch(/<p class="oauth21 oauth21-removed" id="result-oauth21"><strong>Removed in OAuth 2.1\.<\/strong> OAuth 2.1 removes the resource owner password credentials grant\.<\/p>/);
+    expect((await get('/?answers=nnyynn')).html).toContain('<strong>In OAuth 2.1.</strong>');
+  });
+
+  it('lists every runnable flow on the landing page, for those who know which one they want', async () => {
+    const { html } = await get('/');
+    const listed = [...html.matchAll(/<li id="flow-([a-z0-9-]+)">\s*<a href="\/flows\/([a-z0-9-]+)">/g)].map((match) => [match[1], match[2]]);
+    expect(listed.map(([id]) => id)).toEqual(FLOWS.map((flow) => flow.id));
+    for (const [id, href] of listed) expect(href).toBe(id);
   });
 
   it.each([

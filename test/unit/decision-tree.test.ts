@@ -7,15 +7,19 @@ import { leafPaths, recommendFlow } from '../../src/flows/decision-tree.ts';
 
 /** answers → leaf, the flow it runs (undefined: explained only), and its badge. */
 const EVERY_PATH: [answers: string, leafId: string, flowId: string | undefined, badge: string | undefined][] = [
-  ['yn', 'client-credentials', 'client-credentials', undefined],
-  ['yyn', 'jwt-bearer', undefined, undefined],
   ['yyy', 'token-exchange', undefined, undefined],
+  ['yyn', 'jwt-bearer', undefined, undefined],
+  ['yn', 'client-credentials', 'client-credentials', undefined],
   ['ny', 'device-authorization', undefined, undefined],
-  ['nnyn', 'server-web-app', 'authorization-code', undefined],
-  ['nnyy', 'server-web-app-several-apis', 'authorization-code', undefined],
+  ['nnyn', 'server-sign-in-only', 'implicit-form-post', 'deprecated'],
+  ['nnyyy', 'server-web-app-several-apis', 'several-apis', undefined],
+  ['nnyyny', 'hybrid', 'hybrid', undefined],
+  ['nnyynn', 'server-web-app', 'authorization-code', undefined],
   ['nnny', 'password', 'password', 'discouraged'],
-  ['nnnnyy', 'single-page-app', 'authorization-code-pkce', undefined],
-  ['nnnnyn', 'sign-in-only', 'implicit-form-post', 'deprecated'],
+  ['nnnnyy', 'backend-for-frontend', 'backend-for-frontend', undefined],
+  ['nnnnynyy', 'silent-authentication', 'silent-authentication', 'discouraged'],
+  ['nnnnynyn', 'single-page-app', 'authorization-code-pkce', undefined],
+  ['nnnnynn', 'sign-in-only', 'implicit-form-post', 'deprecated'],
   ['nnnnny', 'native-app', 'authorization-code-pkce', undefined],
   ['nnnnnn', 'fallback', 'authorization-code-pkce', undefined],
 ];
@@ -27,12 +31,23 @@ const EVERY_QUESTION: [answers: string, questionId: string][] = [
   ['yy', 'user-token'],
   ['n', 'device'],
   ['nn', 'server-web-app'],
-  ['nny', 'several-apis'],
+  ['nny', 'server-access-token'],
+  ['nnyy', 'several-apis'],
+  ['nnyyn', 'front-channel-identity'],
   ['nnn', 'password'],
   ['nnnn', 'single-page-app'],
-  ['nnnny', 'access-token'],
+  ['nnnny', 'sensitive-data'],
+  ['nnnnyn', 'access-token'],
+  ['nnnnyny', 'no-refresh-tokens'],
   ['nnnnn', 'native-app'],
 ];
+
+/** answers → where the grant stands against OAuth 2.1 (draft-ietf-oauth-v2-1-16). */
+const OAUTH_2_1: Record<string, string> = {
+  yyy: 'extension', yyn: 'extension', yn: 'kept', ny: 'extension',
+  nnyn: 'outside', nnyyy: 'kept', nnyyny: 'outside', nnyynn: 'kept', nnny: 'removed',
+  nnnnyy: 'kept', nnnnynyy: 'kept', nnnnynyn: 'kept', nnnnynn: 'outside', nnnnny: 'kept', nnnnnn: 'kept',
+};
 
 function recommendationFor(answers: string) {
   const outcome = recommendFlow(answers);
@@ -60,14 +75,14 @@ describe('the recommender’s decision tree', () => {
   });
 
   it('explains the path in one sentence, ending with the grant', () => {
-    expect(recommendationFor('nnyn').because).toBe(
-      'Because it acts for a user, the user’s device has a browser and a keyboard, it runs on a server where it can keep a secret, and it calls one API: Authorization Code with PKCE.',
+    expect(recommendationFor('nnyynn').because).toBe(
+      'Because it acts for a user, the user’s device has a browser and a keyboard, it runs on a server where it can keep a secret, it calls an API as the user, it calls one API, and the ID token can come from the code exchange: Authorization Code with PKCE.',
     );
     expect(recommendationFor('yn').because).toBe('Because no user signs in and it authenticates only as itself: Client Credentials.');
   });
 
   it('lists the answers given, each with the answers that ask that question again', () => {
-    const outcome = recommendFlow('nnnnyy');
+    const outcome = recommendFlow('nnnnynyn');
     if (outcome.kind !== 'recommendation') throw new Error('expected a recommendation');
     expect(outcome.steps.map((step) => [step.question.id, step.answer, step.answersBefore])).toEqual([
       ['machine', 'n', ''],
@@ -75,7 +90,9 @@ describe('the recommender’s decision tree', () => {
       ['server-web-app', 'n', 'nn'],
       ['password', 'n', 'nnn'],
       ['single-page-app', 'y', 'nnnn'],
-      ['access-token', 'y', 'nnnny'],
+      ['sensitive-data', 'n', 'nnnny'],
+      ['access-token', 'y', 'nnnnyn'],
+      ['no-refresh-tokens', 'n', 'nnnnyny'],
     ]);
   });
 
@@ -89,20 +106,54 @@ describe('the recommender’s decision tree', () => {
   });
 
   it('covers what users ask next in the caveats: several APIs, silent renewal, the implicit token flow, native redirects', () => {
-    const severalApis = recommendationFor('nnyy');
-    expect(severalApis.caveats.join(' ')).toMatch(/resource parameter \(RFC 8707/);
+    const severalApis = recommendationFor('nnyyy');
+    expect(severalApis.caveats.join(' ')).toMatch(/naming it with resource \(RFC 8707 §2\)/);
     expect(severalApis.caveats.join(' ')).toContain('audience as an alias of resource');
     expect(severalApis.references.map((reference) => reference.label)).toContain('RFC 8707 §2');
 
-    const spa = recommendationFor('nnnnyy').caveats.join(' ');
+    const spa = recommendationFor('nnnnynyn').caveats.join(' ');
     expect(spa).toContain('prompt=none');
     expect(spa).toMatch(/refresh token rotation/);
     expect(spa).toContain('response_type=token');
-    expect(recommendationFor('nnnnyn').caveats.join(' ')).toContain('response_type=token');
+    expect(recommendationFor('nnnnynn').caveats.join(' ')).toContain('response_type=token');
 
     const native = recommendationFor('nnnnny');
     expect(native.caveats.join(' ')).toContain('http://127.0.0.1:{port}/callback');
     expect(native.references.map((reference) => reference.label)).toEqual(expect.arrayContaining(['RFC 8252 §7.3', 'RFC 8252 §8.12']));
+  });
+
+  it.each(EVERY_PATH)('says where %s stands against OAuth 2.1, and cites the draft', (answers) => {
+    const recommendation = recommendationFor(answers);
+    expect(recommendation.oauth21.verdict).toBe(OAUTH_2_1[answers]);
+    expect(recommendation.oauth21.text.length).toBeGreaterThan(20);
+    expect(recommendation.references.map((reference) => reference.label)).toContain('OAuth 2.1 (draft-ietf-oauth-v2-1-16)');
+  });
+
+  it('says the password grant and the implicit grant are gone from OAuth 2.1, and PKCE is required', () => {
+    expect(recommendationFor('nnny').oauth21.text).toContain('removes the resource owner password credentials grant');
+    expect(recommendationFor('nnnnynn').oauth21.text).toContain('removes the implicit grant');
+    expect(recommendationFor('nnyynn').oauth21.text).toContain('requires PKCE');
+  });
+
+  it('offers the code flow beside implicit form_post to a server-side web app and a single-page app alike, as never worse', () => {
+    for (const [answers, instead] of [['nnyn', 'authorization-code'], ['nnnnynn', 'authorization-code-pkce']] as const) {
+      const recommendation = recommendationFor(answers);
+      expect(recommendation.flowId).toBe('implicit-form-post');
+      expect(recommendation.instead).toMatchObject({ flowId: instead, why: expect.stringMatching(/^Never worse/) });
+      expect(recommendation.caveats.join(' ')).toContain('Authorization Code with PKCE with scope=openid is never worse');
+    }
+  });
+
+  it('weighs a browser app by its data, as RFC 10017 does: a backend for frontend, or a browser-only client', () => {
+    expect(recommendationFor('nnnnyy').caveats[0]).toMatch(/^RFC 10017 recommends a backend for frontend for browser apps that handle business, sensitive or personal data/);
+    expect(recommendationFor('nnnnynyn').qualifier).toBe('a browser-only client, for a low-risk app');
+    expect(recommendationFor('nnnnynyy').instead).toMatchObject({ flowId: 'authorization-code-pkce', why: expect.stringMatching(/^Preferred: refresh tokens with rotation/) });
+  });
+
+  it('runs every leaf but the three whose grants are still to come', () => {
+    const explained = leafPaths().filter(({ leaf }) => leaf.flowId === undefined).map(({ leaf }) => leaf.id);
+    expect(explained.sort()).toEqual(['device-authorization', 'jwt-bearer', 'token-exchange']);
+    for (const flow of FLOWS) expect(leafPaths().some(({ leaf }) => leaf.flowId === flow.id), flow.id).toBe(true);
   });
 
   it('says outright when Grant Lab only explains a grant', () => {

@@ -1,7 +1,7 @@
 // A flow's page, starting a run of it, the run's page and its buttons: the same routes for
 // every flow, each asking the flow's runner (runners/index.ts) what to do.
 import type { FastifyInstance } from 'fastify';
-import { FAILURES, FLOWS, findFlow, isFailureOf } from '../../flows/catalog.ts';
+import { FAILURES, FLOWS, findFlow, isFailureOf, OAUTH_2_1_VERDICTS } from '../../flows/catalog.ts';
 import { FRAMING_SAME_ORIGIN, sendHeaders } from '../../http/security-headers.ts';
 import { sendErrorPage } from '../../pages/error-page.ts';
 import { rememberRun, runOrNotFound } from '../browser-binding.ts';
@@ -34,6 +34,7 @@ export async function runRoutes(app: FastifyInstance, { environment: env, runs, 
     const runner = runnerOf(flow.id);
     return reply.viewAsync('flow', {
       flow,
+      oauth21Label: OAUTH_2_1_VERDICTS[flow.oauth21.verdict],
       asks: isPlayedInBrowser(runner) ? undefined : runner.asks,
       setup: await setupOf(flow),
       failures: flow.failures.map((id) => ({ id, ...FAILURES[id] })),
