@@ -68,6 +68,11 @@ describe('pages', () => {
     for (const text of [`${server.issuer}/token`, `${server.issuer}/.well-known/openid-configuration`, 'm2m-cron', 'login-only', 'wonderland']) {
       expect(html).toContain(text);
     }
+    // The clients and the API the flows beyond the seed tree added.
+    const row = (name: string) => new RegExp(`<th scope="row"><code>${name}</code></th>[\\s\\S]*?</tr>`).exec(html)?.[0] ?? '';
+    expect(row('bff')).toMatch(/secret <code>bff-secret<\/code>[\s\S]*authorization_code, refresh_token[\s\S]*http:\/\/localhost:4004\/callback/);
+    expect(row('web-app')).toContain('authorization_code, implicit, refresh_token');
+    expect(row(`${server.issuer}/billing`)).toMatch(/Grant Lab Billing API[\s\S]*<code>read:invoices<\/code>/);
   });
 
   it('the endpoints page says which clients need PKCE, and who may introspect each API\'s tokens', async () => {

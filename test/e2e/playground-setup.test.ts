@@ -75,6 +75,17 @@ describe('a configuration without the demo clients', () => {
     expect(page).toContain('<code>web-app</code> is not allowed the grant type <code>refresh_token</code>');
   });
 
+  it('names what the several-APIs and hybrid runs need beyond the code flow: a second API, its scope, a response type', async () => {
+    const severalApis = await html('/flows/several-apis');
+    expect(hasRunButton(severalApis, 'several-apis')).toBe(false);
+    expect(severalApis).toContain('<code>web-app</code> may not ask for the scope <code>read:invoices</code>, which the run asks for.');
+    expect(severalApis).toContain(`The configuration has no API <code>${server.issuer}/billing</code> (Grant Lab Billing API), which the run calls.`);
+    expect(severalApis).toMatch(/apis:\s+- identifier: "\{issuer\}\/billing"/);
+    const hybrid = await html('/flows/hybrid');
+    expect(hybrid).toContain('<code>web-app</code> is not allowed the grant type <code>implicit</code>, <code>refresh_token</code>, which the run uses.');
+    expect(hybrid).toContain('<code>web-app</code> is not allowed the response type <code>code id_token</code>, which the run asks for.');
+  });
+
   it('says a password run needs a demo user when the configuration has none', async () => {
     const page = await html('/flows/password');
     expect(page).toContain('The configuration has no client <code>trusted-app</code>');
@@ -96,7 +107,7 @@ describe('a configuration without the demo clients', () => {
   it('shows the recommender\'s Run button only where the server can run the flow', async () => {
     const machine = await html('/?answers=yn');
     expect(hasRunButton(machine, 'client-credentials')).toBe(true);
-    const webApp = await html('/?answers=nnyn');
+    const webApp = await html('/?answers=nnyynn');
     expect(hasRunButton(webApp, 'authorization-code')).toBe(false);
     expect(webApp).toContain('This server cannot run it yet.');
     expect(webApp).toContain('href="/flows/authorization-code#setup"');
