@@ -28,6 +28,8 @@ CMD ["node", "clients/m2m-cron/job.ts"]
 FROM base AS server
 COPY --from=dependencies /app/node_modules ./node_modules
 COPY package.json ./
+# The command, which starts src/server.ts with Node's compile cache on.
+COPY bin ./bin
 COPY src ./src
 COPY views ./views
 COPY public ./public
@@ -50,4 +52,4 @@ EXPOSE 3000
 # Healthy once discovery answers: the server has its keys and the engine is mounted.
 HEALTHCHECK --interval=5s --timeout=3s --start-period=10s --retries=5 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/.well-known/openid-configuration`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "src/server.ts"]
+CMD ["node", "bin/grant-lab.js"]

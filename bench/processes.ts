@@ -49,7 +49,7 @@ export async function residentMegabytes(pid: number): Promise<number> {
 function commandFor(name: TargetName, port: number, dataDir: string, options: TargetOptions): string[] {
   switch (name) {
     case 'grant-lab':
-      return ['src/server.ts', '--port', String(port), '--data-dir', dataDir, ...(options.storage ? ['--storage', options.storage] : [])];
+      return ['bin/grant-lab.js', '--port', String(port), '--data-dir', dataDir, ...(options.storage ? ['--storage', options.storage] : [])];
     case 'bare-engine':
       return ['bench/targets/bare-engine.ts', String(port)];
     case 'mock-server':

@@ -97,7 +97,9 @@ export function followBrowserTrail({ issuer, runs, promptOf }: TrailDependencies
     };
     // The confirmation form carries no state: the run shows in the redirect it answers with.
     const knownKey = route.name === 'end-session-confirm' ? undefined : key();
-    const run = knownKey && await runs.followed(knownKey);
+    // The trail is the transcript's, never the request's: a store that cannot answer (Redis
+    // away) loses the step, and the request goes on to be answered as it would be without it.
+    const run = knownKey && await runs.followed(knownKey).catch(() => undefined);
     if (route.name !== 'end-session-confirm' && !run) return;
     if (run && route.name === 'authorize' && url.searchParams.get('client_id') !== flowById(run.flowId).clientId) return;
     const prompt = route.name === 'interaction' ? await promptOf(route.uid).catch(() => undefined) : undefined;

@@ -20,7 +20,7 @@ export interface ProcessOptions {
   storage?: string;
   issuer?: string;
   config?: string;
-  /** `npm start` (the documented command) or `node src/server.ts` (what it runs, quicker to start). */
+  /** `npm start` (the documented command) or `node bin/grant-lab.js` (what it runs, quicker to start). */
   via?: 'npm' | 'node';
   env?: NodeJS.ProcessEnv;
 }
@@ -33,7 +33,7 @@ export async function startGrantLabProcess(options: ProcessOptions): Promise<Gra
     ...(options.issuer ? ['--issuer', options.issuer] : []),
     ...(options.config ? ['--config', options.config] : []),
   ];
-  const argv = options.via === 'node' ? [process.execPath, 'src/server.ts', ...flags] : ['npm', 'start', '--silent', '--', ...flags];
+  const argv = options.via === 'node' ? [process.execPath, 'bin/grant-lab.js', ...flags] : ['npm', 'start', '--silent', '--', ...flags];
   const program = runProgram('grant-lab', argv, {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', ...options.env },
