@@ -58,14 +58,25 @@ export class ClaimShaper {
   }
 }
 
-type IdTokenLike = { available: { sub?: string }; client?: { clientId: string }; scope?: string; extra: Record<string, unknown> };
+type IdTokenLike = { available: { sub?: string }; client?: { clientId: string }; scope?: string; extra: Record<string, unknown>; ctx?: KoaContextWithOIDC };
+type GrantLike = { openid?: { scope?: string }; resources?: Record<string, string> };
+
+/**
+ * The scopes a rule's `scopes` condition is checked against: what the sign-in granted (OpenID and
+ * API scopes alike, so an ID token and an access token of one sign-in get the same claims), or
+ * the token's own scope where no grant is at hand.
+ */
+export function grantedScope(ctx: KoaContextWithOIDC | undefined, tokenScope: string | undefined): string {
+  const grant = ctx?.oidc?.entities?.Grant as GrantLike | undefined;
+  return [tokenScope, grant?.openid?.scope, ...Object.values(grant?.resources ?? {})].filter(Boolean).join(' ');
+}
 
 /** Shaped claims in every ID token the engine issues, and in every UserInfo answer. */
 export function applyClaimShaping(provider: Provider, shaper: ClaimShaper) {
   const prototype = provider.IdToken.prototype as unknown as { issue(...args: unknown[]): Promise<string> };
   const issue = prototype.issue;
   prototype.issue = function issueShaped(this: IdTokenLike, ...args: unknown[]) {
-    const shaped = shaper.claimsFor(this.available.sub, this.client?.clientId, this.scope);
+    const shaped = shaper.claimsFor(this.available.sub, this.client?.clientId, grantedScope(this.ctx, this.scope));
     for (const [name, value] of Object.entries(shaped)) if (!(name in this.extra)) this.extra[name] = value;
     return issue.apply(this, args);
   };
@@ -77,7 +88,7 @@ export function applyClaimShaping(provider: Provider, shaper: ClaimShaper) {
     // The engine's own tokens are found in its store; a JWT access token (jwt-access-tokens.ts
     // answered it, after verifying it) says its client and scope itself.
     const token = ctx.oidc.entities.AccessToken ?? jwtClaims(ctx);
-    const shaped = shaper.claimsFor(token?.accountId ?? body.sub, token?.clientId, token?.scope);
+    const shaped = shaper.claimsFor(token?.accountId ?? body.sub, token?.clientId, grantedScope(ctx, token?.scope));
     ctx.body = { ...shaped, ...body };
   };
 }

@@ -4,6 +4,7 @@
 import type { Adapter, ClientMetadata, Configuration, FindAccount, KoaContextWithOIDC } from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import type { GrantLabConfig } from '../config/types.ts';
+import { grantedScope } from '../lab/claim-shaping.ts';
 import { mintedClaims } from './minted-claims.ts';
 import type { ResourceCatalog } from './resources.ts';
 import { INTERACTION_PATH, ROUTES } from './routes.ts';
@@ -213,9 +214,9 @@ export function buildProviderConfiguration(config: GrantLabConfig, wiring: Provi
 
     // Shaped claims (the configuration's claims rules, a queued sign-in's), and a minted token's
     // own, which win.
-    extraTokenClaims: async (_ctx, token) => {
+    extraTokenClaims: async (ctx, token) => {
       const { accountId, clientId, scope } = token as { accountId?: string; clientId?: string; scope?: string };
-      const extra = { ...wiring.shapedClaims(accountId, clientId, scope), ...mintedClaims.get(token) };
+      const extra = { ...wiring.shapedClaims(accountId, clientId, grantedScope(ctx, scope)), ...mintedClaims.get(token) };
       return Object.keys(extra).length ? extra : undefined;
     },
     formats: {
