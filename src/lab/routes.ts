@@ -79,6 +79,15 @@ export async function controlPlane(app: FastifyInstance, options: ControlPlaneOp
   const routes = routeTable(options.operations);
   const document = openApiDocument(options.issuer, routes);
 
+  // An operation without a body (POST /_lab/reset) may still be sent as JSON with nothing in it,
+  // as many HTTP clients do; anything else is parsed as Fastify parses JSON (prototype poisoning refused).
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, text, done) => {
+    if (text === '') return done(null, undefined);
+    return parseJson(request, text as string, done);
+  });
+
   app.addHook('onRequest', requireControlToken(options.token, options.records, options.now));
   app.addHook('onRequest', async (request) => {
     // Who did what, for the operator: the route, never a body (it may hold passwords).
