@@ -140,11 +140,11 @@ async function assemble(app: FastifyInstance, config: GrantLabConfig, clock: Lab
     { error: 'not_found', error_description: `no route for ${request.method} ${request.url.split('?')[0]}` },
     { title: 'Not found', message: 'There is no page at this address.' }));
 
-  // The control plane's hooks come first, and only with it on: faults before anything answers,
-  // and a record of every request once answered.
+  // The control plane's hooks come first, and only with it on: a record of every request once
+  // answered (faulted ones too), and faults before anything else answers.
   if (config.controlToken) {
-    app.addHook('onRequest', scenarios.hook);
     app.addHook('onRequest', captureRequests(requests, clock));
+    app.addHook('onRequest', scenarios.hook);
   }
 
   // The engine.

@@ -7,7 +7,8 @@
 // in-process Grant Lab keeps the real time for its own Date.now() calls.
 import { AsyncLocalStorage } from 'node:async_hooks';
 
-const realNow = Date.now.bind(Date);
+/** The real time, whatever a Grant Lab's clock says (log lines keep it). */
+export const realNow = Date.now.bind(Date);
 const running = new AsyncLocalStorage<LabClock>();
 
 export class LabClock {

@@ -120,7 +120,13 @@ export class LabOperations {
     }
   }
 
+  /** The request log and scenarios watch the HTTP edge, which they do only with the control plane on. */
+  #refuseUnwatched(what: string): void {
+    if (!this.#lab.config.controlToken) throw new LabError(409, 'control_plane_off', `${what} needs the control plane: start Grant Lab with a control token (controlToken, --control-token or GRANT_LAB_CONTROL_TOKEN)`);
+  }
+
   requests(filter?: RequestFilter): RecordedRequest[] {
+    this.#refuseUnwatched('recording requests');
     return this.#lab.requests.list(filter);
   }
 
@@ -150,7 +156,8 @@ export class LabOperations {
     return refusing(() => this.#lab.keyRing.retire());
   }
 
-  addScenario(scenario: Scenario): Promise<PendingScenario> {
+  async addScenario(scenario: Scenario): Promise<PendingScenario> {
+    this.#refuseUnwatched('a scenario');
     return refusing(() => this.#lab.scenarios.add(scenario));
   }
 

@@ -122,7 +122,13 @@ export const ScenarioBody = {
       properties: {
         status: { type: 'integer', minimum: 200, maximum: 599 },
         body: { description: 'The JSON answered, e.g. {"error": "invalid_grant"}.' },
-        headers: { type: 'object', additionalProperties: { type: 'string', maxLength: 2048 } },
+        headers: {
+          type: 'object',
+          maxProperties: 20,
+          // RFC 9110 §5.1 field names and §5.5 values; the framing headers are the server's own.
+          propertyNames: { pattern: '^[A-Za-z0-9!#$%&\'*+.^_`|~-]{1,64}$', not: { enum: ['content-length', 'transfer-encoding', 'connection', 'Content-Length', 'Transfer-Encoding', 'Connection'] } },
+          additionalProperties: { type: 'string', maxLength: 2048, pattern: '^[\\x20-\\x7e\\t]*$' },
+        },
         delay_ms: { type: 'integer', minimum: 0, maximum: 60_000, description: 'Waits this long first; alone, the real answer follows.' },
       },
     },

@@ -113,10 +113,13 @@ export function buildProviderConfiguration(config: GrantLabConfig, wiring: Provi
     extraClientMetadata: {
       properties: ['api_scopes', 'require_pkce', 'headless_sign_in'],
       // Runs for configured and registered clients alike.
-      validator(_ctx, key, value, metadata) {
+      validator(ctx, key, value, metadata) {
         // Grant Lab extension for end-to-end tests: see lab/headless-sign-in.ts.
         if (key === 'headless_sign_in') {
           if (value !== undefined && typeof value !== 'boolean') throw new errors.InvalidClientMetadata('headless_sign_in must be true or false');
+          // A client that signs in whoever login_hint names is for the operator to configure, never
+          // for anyone who can reach /register (RFC 7591 §2: the server may refuse any metadata).
+          if (value === true && ctx?.oidc) throw new errors.InvalidClientMetadata('headless_sign_in is set in the configuration or by the control plane only, not by dynamic registration');
           return;
         }
         if (key === 'require_pkce') {

@@ -192,9 +192,26 @@ describe('the control plane', () => {
     expect((await response.json() as { issuer: string }).issuer).toBe(server.issuer);
   });
 
-  it('refuses a scenario for the control plane itself, or with nothing to answer', async () => {
+  it('refuses a scenario for the control plane itself, with nothing to answer, or with headers no answer can carry', async () => {
     expect((await lab('POST', '/scenarios', { match: { path: '/_lab/reset' }, respond: { status: 500 } })).status).toBe(400);
     expect((await lab('POST', '/scenarios', { match: { path: '/token' }, respond: {} })).status).toBe(400);
+    for (const headers of [{ 'content-length': '1' }, { 'x-split': 'a\r\nset-cookie: b' }, { 'bad name': 'x' }]) {
+      const refused = await lab('POST', '/scenarios', { match: { path: '/token' }, respond: { status: 500, headers } });
+      expect(refused, JSON.stringify(headers)).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
+    }
+    expect((await lab('GET', '/scenarios')).body.scenarios).toEqual([]);
+  });
+
+  it('answers malformed control requests 400 in its own error format', async () => {
+    const notJson = await fetch(`${server.issuer}/_lab/clock`, { method: 'POST', headers: { authorization: `Bearer ${CONTROL_TOKEN}`, 'content-type': 'application/json' }, body: '{"offsetSeconds":' });
+    expect(notJson.status).toBe(400);
+    expect(await notJson.json()).toMatchObject({ error: 'invalid_request' });
+    expect(await lab('POST', '/clock', { offsetSeconds: 'soon' })).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
+    expect(await lab('POST', '/clock', { offsetSeconds: 1, extra: true })).toMatchObject({ status: 400 });
+    expect(await lab('PUT', `/users/${'x'.repeat(300)}`, { password: 'p' })).toMatchObject({ status: 414 });
+    const poisoned = await fetch(`${server.issuer}/_lab/users/eve`, { method: 'PUT', headers: { authorization: `Bearer ${CONTROL_TOKEN}`, 'content-type': 'application/json' }, body: '{"password":"p","__proto__":{"admin":true}}' });
+    expect(poisoned.status).toBe(400);
+    expect((await lab('POST', '/reset', undefined, { 'content-type': 'application/json' })).status).toBe(204);
   });
 
   it('forgets everything at reset: users, clients, recorded requests, scenarios and the clock', async () => {

@@ -10,7 +10,7 @@ import { startGrantLab } from '../../src/start.ts';
 import { BrowserlessUser, callbackParams, isLoginPage } from '../support/browserless-user.ts';
 import { CONTROL_TOKEN, controlPlaneOf } from '../support/control-plane.ts';
 import { authorizationRequest, exchangeCode } from '../support/flows.ts';
-import { grantLabForThisFile } from '../support/grant-lab.ts';
+import { grantLabForThisFile, startTestServer } from '../support/grant-lab.ts';
 
 const CALLBACK = 'http://localhost:4010/callback';
 const E2E_APP = {
@@ -80,6 +80,21 @@ describe('headless sign-in', () => {
   it('hands an error back to the client as usual when the request itself is wrong', async () => {
     const { landing } = await signInAt('e2e-app', 'e2e-app-secret', CALLBACK, { login_hint: 'bob', prompt: 'none' });
     expect(callbackParams(landing).get('error')).toBe('login_required');
+  });
+
+  it('cannot be asked for at dynamic registration: whoever reaches /register gets no client that signs anyone in', async () => {
+    const open = await startTestServer({ dynamicRegistration: { enabled: true } });
+    try {
+      const response = await fetch(`${open.issuer}/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ redirect_uris: [CALLBACK], headless_sign_in: true }),
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ error: 'invalid_client_metadata', error_description: expect.stringMatching(/headless_sign_in/) });
+    } finally {
+      await open.close();
+    }
   });
 
   it('is refused in the configuration unless it is true or false', async () => {
