@@ -107,7 +107,12 @@ async function peekFormClientId(raw: IncomingMessage): Promise<string | undefine
   const length = Number(raw.headers['content-length']);
   if (!raw.headers['content-type']?.startsWith('application/x-www-form-urlencoded') || !(length > 0) || length > MAX_PEEKED_BODY) return undefined;
   const chunks: Buffer[] = [];
-  for await (const chunk of raw) chunks.push(chunk as Buffer);
+  try {
+    for await (const chunk of raw) chunks.push(chunk as Buffer);
+  } catch {
+    // The client went away mid-body: the engine answers what is left of the request.
+    return undefined;
+  }
   const body = Buffer.concat(chunks);
   Object.defineProperty(raw, 'readable', { value: true, configurable: true });
   raw.iterator = async function* replay() {
