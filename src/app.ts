@@ -40,7 +40,6 @@ import { HeadlessSignIn } from './lab/headless-sign-in.ts';
 import { KeyRing } from './lab/key-ring.ts';
 import { LabOperations } from './lab/operations.ts';
 import { RequestLog } from './lab/request-log.ts';
-import { controlPlane } from './lab/routes.ts';
 import { Scenarios } from './lab/scenarios.ts';
 import { engineRoutes } from './provider/mount.ts';
 
@@ -174,6 +173,8 @@ async function assemble(app: FastifyInstance, config: GrantLabConfig, clock: Lab
   internals.operations = new LabOperations(internals);
   app.decorate('grantLab', internals);
   if (config.controlToken) {
+    // Loaded only when on: a server without a control token pays nothing for its routes.
+    const { controlPlane } = await import('./lab/routes.ts');
     await app.register(controlPlane, {
       prefix: '/_lab', token: config.controlToken, issuer: config.issuer, operations: internals.operations, records: store.records, now: () => clock.now(),
     });
