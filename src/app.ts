@@ -31,6 +31,15 @@ import { DEFAULT_INTERACTION_LIMITS, InteractionLedger, withInteractionBudget } 
 import { adapterFactory } from './storage/engine-adapter.ts';
 import { openStore } from './storage/open.ts';
 import { isStoreUnavailable, type Store } from './storage/store.ts';
+import { captureRequests, rememberEngineContext } from './lab/capture.ts';
+import { ClaimShaper } from './lab/claim-shaping.ts';
+import { LabClock } from './lab/clock.ts';
+import { HeadlessSignIn } from './lab/headless-sign-in.ts';
+import { KeyRing } from './lab/key-ring.ts';
+import { LabOperations } from './lab/operations.ts';
+import { RequestLog } from './lab/request-log.ts';
+import { Scenarios } from './lab/scenarios.ts';
+import { engineRoutes } from './provider/mount.ts';
 
 const VIEWS = fileURLToPath(new URL('../views', import.meta.url));
 const PUBLIC = fileURLToPath(new URL('../public', import.meta.url));
@@ -43,6 +52,14 @@ export interface GrantLabInternals {
   interactions: InteractionLedger;
   accounts: Accounts;
   resources: ResourceCatalog;
+  clock: LabClock;
+  keyRing: KeyRing;
+  requests: RequestLog;
+  scenarios: Scenarios;
+  headless: HeadlessSignIn;
+  claims: ClaimShaper;
+  /** The test IdP's operations: startGrantLab()'s helpers and the control plane call these. */
+  operations: LabOperations;
 }
 
 declare module 'fastify' {
@@ -54,6 +71,8 @@ declare module 'fastify' {
 export interface BuildOptions {
   serverFactory?: FastifyServerOptions['serverFactory'];
   logStream?: NodeJS.WritableStream;
+  /** Grant Lab's clock; serve() builds the app and serves every request on it (see lab/clock.ts). */
+  clock?: LabClock;
 }
 
 export async function buildApp(config: GrantLabConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
@@ -70,7 +89,7 @@ export async function buildApp(config: GrantLabConfig, options: BuildOptions = {
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
   });
   try {
-    await assemble(app, config);
+    await assemble(app, config, options.clock ?? new LabClock());
   } catch (error) {
     // What was opened already (the store's file or connection) is closed again.
     await app.close();
@@ -79,7 +98,7 @@ export async function buildApp(config: GrantLabConfig, options: BuildOptions = {
   return app;
 }
 
-async function assemble(app: FastifyInstance, config: GrantLabConfig): Promise<void> {
+async function assemble(app: FastifyInstance, config: GrantLabConfig, clock: LabClock): Promise<void> {
   const store = await openStore(config.storage, {
     onConnectionChange: (state, detail) => (state === 'lost'
       ? app.log.error(`storage unreachable, answering 503 until it is back: ${detail}`)
@@ -96,6 +115,11 @@ async function assemble(app: FastifyInstance, config: GrantLabConfig): Promise<v
   const interactions = new InteractionLedger(DEFAULT_INTERACTION_LIMITS);
   const adapter = withInteractionBudget(adapterFactory(store), interactions);
   const accounts = new Accounts(config.users, config.throttle, store.records);
+  const keyRing = new KeyRing(keys, [config.signing.idTokenAlg, config.signing.accessTokenAlg]);
+  app.addHook('onClose', () => keyRing.close());
+  const claims = new ClaimShaper(config.claims, accounts, config.issuer);
+  const requests = new RequestLog();
+  const scenarios = new Scenarios(engineRoutes());
 
   // Ecosystem plugins.
   await app.register(fastifyStatic, { root: PUBLIC, prefix: '/public/' });
@@ -113,10 +137,20 @@ async function assemble(app: FastifyInstance, config: GrantLabConfig): Promise<v
     { error: 'not_found', error_description: `no route for ${request.method} ${request.url.split('?')[0]}` },
     { title: 'Not found', message: 'There is no page at this address.' }));
 
+  // The control plane's hooks come first, and only with it on: a record of every request once
+  // answered (faulted ones too), and faults before anything else answers.
+  if (config.controlToken) {
+    app.addHook('onRequest', captureRequests(requests, clock));
+    app.addHook('onRequest', scenarios.hook);
+  }
+
   // The engine.
   const { provider, resources, revocations } = await createProvider({
     config,
     keys,
+    verificationKeys: keyRing.verificationKeys,
+    claims,
+    outermost: config.controlToken ? [rememberEngineContext] : [],
     accounts,
     adapter,
     pages: providerPages((template, data) => app.view(template, data)),
@@ -130,8 +164,19 @@ async function assemble(app: FastifyInstance, config: GrantLabConfig): Promise<v
     runs,
     promptOf: async (uid) => (await provider.Interaction.find(uid))?.prompt.name,
   }));
+  keyRing.attach(provider);
   await app.register(mountProvider, { provider });
-  app.decorate('grantLab', { config, provider, store, interactions, accounts, resources } satisfies GrantLabInternals);
+  const headless = new HeadlessSignIn(provider, accounts, claims);
+  const internals = { config, provider, store, interactions, accounts, resources, clock, keyRing, requests, scenarios, headless, claims } as GrantLabInternals;
+  internals.operations = new LabOperations(internals);
+  app.decorate('grantLab', internals);
+  if (config.controlToken) {
+    // Loaded only when on: a server without a control token pays nothing for its routes.
+    const { controlPlane } = await import('./lab/routes.ts');
+    await app.register(controlPlane, {
+      prefix: '/_lab', token: config.controlToken, issuer: config.issuer, operations: internals.operations, records: store.records, now: () => clock.now(),
+    });
+  }
 
   // Grant Lab's own routes.
   await app.register(interactionRoutes, {
@@ -139,8 +184,9 @@ async function assemble(app: FastifyInstance, config: GrantLabConfig): Promise<v
     accounts,
     resources,
     csrf: new CsrfProtection(keys.cookieKeys[0]!),
+    headless,
   });
-  await app.register(servedApis, { config, provider, publicJwks: keys.publicJwks, revocations });
+  await app.register(servedApis, { config, provider, verificationKeys: keyRing.verificationKeys, revocations });
   // Whether a flow can run with this configuration: the clients as the engine holds them.
   const setupOf = (flow: Flow) => flowSetup(flow, {
     issuer: config.issuer,

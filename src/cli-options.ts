@@ -18,6 +18,9 @@ Options:
                        (in the data directory), sqlite:<path>, or
                        redis://host:port[/db] for several instances
                        (env GRANT_LAB_STORAGE; default sqlite)
+  --control-token <t>  turns on the HTTP control plane under <issuer>/_lab/ for
+                       test suites, every call authorized with this bearer token
+                       (env GRANT_LAB_CONTROL_TOKEN; default: off)
   -h, --help           show this help
   -v, --version        show the version
 
@@ -43,6 +46,7 @@ export function parseCommandLine(args: string[], env: NodeJS.ProcessEnv): CliCom
         config: { type: 'string' },
         'data-dir': { type: 'string' },
         storage: { type: 'string' },
+        'control-token': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -65,6 +69,7 @@ export function parseCommandLine(args: string[], env: NodeJS.ProcessEnv): CliCom
         ...(values.issuer !== undefined ? { issuer: values.issuer } : {}),
         ...(values['data-dir'] !== undefined ? { dataDir: values['data-dir'] } : {}),
         ...(values.storage !== undefined ? { storage: values.storage } : {}),
+        ...(values['control-token'] !== undefined ? { controlToken: values['control-token'] } : {}),
       },
     },
   };

@@ -8,8 +8,13 @@
 export { startGrantLab, type GrantLab, type StartOptions } from './start.ts';
 export { ConfigError, loadConfig } from './config/index.ts';
 export type { AccessTokenOptions, IdTokenOptions } from './provider/mint.ts';
+export type { KeyStatus } from './lab/key-ring.ts';
+export type { RecordedRequest, RequestFilter } from './lab/request-log.ts';
+export type { PendingScenario, Scenario } from './lab/scenarios.ts';
+export type { QueuedSignIn } from './lab/headless-sign-in.ts';
 export type {
   ApiDefinition,
+  ClaimRule,
   ClientDefinition,
   ConfigFile,
   GrantLabConfig,

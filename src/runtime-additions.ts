@@ -18,13 +18,17 @@ const added = (lab: GrantLabInternals) => {
   return ids;
 };
 
-/** Everything there is now: the configuration's entries and those added since the last reset. */
-function currentDirectory(lab: GrantLabInternals, registered: ReadonlySet<string> = added(lab)): Directory {
+/**
+ * Everything there is now: the configuration's entries and those added since the last reset,
+ * less the user `replacing` names (a user put in its place is checked against the others only).
+ */
+function currentDirectory(lab: GrantLabInternals, registered: ReadonlySet<string> = added(lab), replacing?: UserDefinition): Directory {
   const configuredClients = new Set(lab.config.clients.map((client) => client.client_id));
+  const other = (user: UserDefinition | undefined) => user !== undefined && user !== replacing;
   return {
     clientIds: { has: (id) => configuredClients.has(id) || registered.has(id) },
-    usernames: { has: (username) => lab.accounts.findByUsername(username) !== undefined },
-    subs: { has: (sub) => lab.accounts.findBySub(sub) !== undefined },
+    usernames: { has: (username) => other(lab.accounts.findByUsername(username)) },
+    subs: { has: (sub) => other(lab.accounts.findBySub(sub)) },
     apiScopes: apiScopesOf(lab.config.apis),
   };
 }
@@ -38,13 +42,35 @@ function refuse(what: string, call: string, problems: Problem[]): never {
   throw new ConfigError(describeProblems(problems, { root: '' }), undefined, `Invalid ${what} given to ${call}`);
 }
 
-export function addUser(lab: GrantLabInternals, user: UserDefinition): void {
+export function addUser(lab: GrantLabInternals, user: UserDefinition, call = 'lab.addUser()'): void {
   const problems = [...entryProblems('users', user), ...userProblems(user, '', currentDirectory(lab))];
-  if (problems.length) refuse('user', 'lab.addUser()', problems);
+  if (problems.length) refuse('user', call, problems);
   lab.accounts.add(user);
 }
 
-export async function addClient(lab: GrantLabInternals, metadata: ClientDefinition): Promise<void> {
+/** Adds a user, or puts it in place of the one with its username, until the next reset. */
+export function putUser(lab: GrantLabInternals, user: UserDefinition, call: string): 'added' | 'replaced' {
+  const existing = typeof user?.username === 'string' ? lab.accounts.findByUsername(user.username) : undefined;
+  const problems = [...entryProblems('users', user), ...userProblems(user, '', currentDirectory(lab, added(lab), existing))];
+  if (problems.length) refuse('user', call, problems);
+  if (!existing) {
+    lab.accounts.add(user);
+    return 'added';
+  }
+  lab.accounts.replace(user);
+  return 'replaced';
+}
+
+/** A client added at runtime, taken out again; a configured one stays (the engine holds it from the start). */
+export async function removeClient(lab: GrantLabInternals, clientId: string): Promise<'removed' | 'configured' | 'unknown'> {
+  if (lab.config.clients.some((client) => client.client_id === clientId)) return 'configured';
+  if (await lab.store.find('Client', clientId) === undefined) return 'unknown';
+  await lab.store.destroy('Client', clientId);
+  added(lab).delete(clientId);
+  return 'removed';
+}
+
+export async function addClient(lab: GrantLabInternals, metadata: ClientDefinition, call = 'lab.addClient()'): Promise<void> {
   const client = expandIssuer(metadata, lab.config.issuer);
   // A runtime client is kept where the engine keeps registered ones (see registerClient): in the store.
   const id = typeof client.client_id === 'string' ? client.client_id : undefined;
@@ -53,7 +79,7 @@ export async function addClient(lab: GrantLabInternals, metadata: ClientDefiniti
   const problems = [...entryProblems('clients', client), ...clientProblems(client, '', currentDirectory(lab, registered))];
   const complaint = await engineClientProblem(lab.provider, client, '', problems);
   if (complaint) problems.push(complaint);
-  if (problems.length) refuse('client', 'lab.addClient()', problems);
+  if (problems.length) refuse('client', call, problems);
   await registerClient(lab.provider, client);
   added(lab).add(client.client_id);
 }

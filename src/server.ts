@@ -38,7 +38,9 @@ try {
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   // Printed once the signals are handled: whoever waits for this line may stop the server at once.
-  process.stdout.write(`Grant Lab ready at ${running.issuer} (listening on ${running.url})\nState kept in ${running.app.grantLab.store.description}\n`);
+  const controlPlane = running.config.controlToken
+    ? `Control plane on at ${running.issuer}/_lab/ (Authorization: Bearer <control token>; OpenAPI at /_lab/openapi.json)\n` : '';
+  process.stdout.write(`Grant Lab ready at ${running.issuer} (listening on ${running.url})\nState kept in ${running.app.grantLab.store.description}\n${controlPlane}`);
 } catch (error) {
   if (error instanceof ConfigError || error instanceof KeyError || error instanceof StoreOpenError) {
     process.stderr.write(`${error.message}\n`);

@@ -8,8 +8,12 @@ import { buildApp, type BuildOptions } from './app.ts';
 import { type ConfigOverrides, type LoadOptions, readConfiguration } from './config/index.ts';
 import type { ClientDefinition, ConfigFile, GrantLabConfig, LogLevel, UserDefinition } from './config/types.ts';
 import { engineClientProblems, engineProblemsBeside } from './provider/client-validation.ts';
-import { type AccessTokenOptions, type IdTokenOptions, mintAccessToken, mintIdToken } from './provider/mint.ts';
-import { addClient, addUser, forgetAddedClients } from './runtime-additions.ts';
+import { LabClock } from './lab/clock.ts';
+import type { KeyStatus } from './lab/key-ring.ts';
+import type { QueuedSignIn } from './lab/headless-sign-in.ts';
+import type { RecordedRequest, RequestFilter } from './lab/request-log.ts';
+import type { PendingScenario, Scenario } from './lab/scenarios.ts';
+import type { AccessTokenOptions, IdTokenOptions } from './provider/mint.ts';
 
 export interface RunningGrantLab {
   app: FastifyInstance;
@@ -52,17 +56,21 @@ export async function serve(load: LoadOptions, buildOptions: BuildOptions = {}):
 
   let app: FastifyInstance;
   let ready = false;
+  // Everything this Grant Lab does runs on its own clock (lab/clock.ts): what the build starts
+  // (the stores' sweeps) and every request.
+  const clock = buildOptions.clock ?? new LabClock();
   try {
-    app = await buildApp(config, {
+    app = await clock.run(() => buildApp(config, {
       ...buildOptions,
+      clock,
       // The socket is bound before the app is built: a request arriving in between is told to
       // come back, rather than reaching a half-built app.
       serverFactory: (handler) => server.on('request', (request, response) => {
-        if (ready) return handler(request, response);
+        if (ready) return clock.run(() => handler(request, response));
         response.writeHead(503, { 'retry-after': '1', 'content-type': 'application/json' });
         response.end('{"error":"temporarily_unavailable","error_description":"Grant Lab is starting"}');
       }),
-    });
+    }));
     // The engine that will serve checks every configured client now, so a bad one stops the
     // start, not a later sign-in.
     const complaints = await engineClientProblems(app.grantLab.provider, config.clients);
@@ -127,8 +135,37 @@ export interface GrantLab extends RunningGrantLab {
    * checked as a configured one is, by the engine too (rejects with ConfigError).
    */
   addClient(client: ClientDefinition): Promise<void>;
-  /** Forgets every session, grant, token and added client or user; keys and configuration stay. */
+  /** Removes a client added at runtime (a configured one stays). */
+  removeClient(clientId: string): Promise<void>;
+  /** Adds a user or replaces the one with its username, until the next reset(). */
+  putUser(user: UserDefinition): Promise<void>;
+  /** Removes a user until the next reset(). */
+  removeUser(username: string): void;
+  /**
+   * Forgets every session, grant, token and added client or user, the recorded requests, the
+   * scenarios and queued sign-ins, and puts the clock back; keys and configuration stay.
+   */
   reset(): Promise<void>;
+  /** Grant Lab's clock: tokens, codes and sessions follow it; your own Date.now() does not. */
+  clock: {
+    /** Grant Lab's time now, in epoch milliseconds. */
+    now(): number;
+    /** Moves Grant Lab's time to `offsetSeconds` from the real time (0 puts it back). */
+    set(offsetSeconds: number): void;
+  };
+  keys: {
+    list(): KeyStatus[];
+    /** A new signing key per algorithm becomes current; the previous stay published until retired. */
+    rotate(): Promise<KeyStatus[]>;
+    /** Takes the previous keys out of the JWKS. */
+    retire(): Promise<KeyStatus[]>;
+  };
+  /** The requests the server received, secrets redacted (recorded only with a control token). */
+  requests(filter?: RequestFilter): RecordedRequest[];
+  /** A fault for the next matching requests (active only with a control token, as the capture is). */
+  addScenario(scenario: Omit<Scenario, 'times'> & { times?: number }): Promise<PendingScenario>;
+  /** The next headless sign-in (a client with headless_sign_in: true) is this user, with these claims. */
+  queueSignIn(signIn: QueuedSignIn): Promise<void>;
 }
 
 export async function startGrantLab(options: StartOptions = {}): Promise<GrantLab> {
@@ -140,18 +177,32 @@ export async function startGrantLab(options: StartOptions = {}): Promise<GrantLa
     defaultStorage: 'memory',
   }, { logStream });
   const lab = running.app.grantLab;
+  const { operations } = lab;
   return {
     ...running,
     discoveryUrl: `${running.issuer}/.well-known/openid-configuration`,
-    mintAccessToken: (tokenOptions) => mintAccessToken(lab, tokenOptions),
-    mintIdToken: (tokenOptions) => mintIdToken(lab, tokenOptions),
-    addUser: (user) => addUser(lab, user),
-    addClient: (client) => addClient(lab, client),
-    reset: async () => {
-      await lab.store.clear();
-      lab.interactions.clear();
-      lab.accounts.reset();
-      forgetAddedClients(lab);
+    mintAccessToken: async (tokenOptions) => (await operations.mintToken({
+      type: 'access_token', client_id: tokenOptions.clientId, sub: tokenOptions.user, resource: tokenOptions.audience,
+      scope: tokenOptions.scope, claims: tokenOptions.claims, expires_in: tokenOptions.expiresIn,
+    }) as { access_token: string }).access_token,
+    mintIdToken: async (tokenOptions) => (await operations.mintToken({
+      type: 'id_token', client_id: tokenOptions.clientId, sub: tokenOptions.user, scope: tokenOptions.scope,
+      nonce: tokenOptions.nonce, claims: tokenOptions.claims, expires_in: tokenOptions.expiresIn,
+    }) as { id_token: string }).id_token,
+    addUser: (user) => operations.addUser(user),
+    addClient: (client) => operations.addClient(client),
+    removeClient: (clientId) => operations.removeClient(clientId),
+    putUser: async (user) => {
+      await operations.putUser(user.username, user);
+    },
+    removeUser: (username) => operations.deleteUser(username),
+    reset: () => operations.reset(),
+    clock: { now: () => lab.clock.now(), set: (offsetSeconds) => lab.clock.set(offsetSeconds) },
+    keys: { list: () => operations.keys(), rotate: () => operations.rotateKeys(), retire: () => operations.retireKeys() },
+    requests: (filter) => operations.requests(filter),
+    addScenario: (scenario) => operations.addScenario({ times: 1, ...scenario }),
+    queueSignIn: async (signIn) => {
+      await operations.queueSignIn(signIn);
     },
   };
 }

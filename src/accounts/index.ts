@@ -57,6 +57,21 @@ export class Accounts {
     this.#index(user);
   }
 
+  /** Puts `user` in place of the user with its username (runtime-additions.ts checks it first). */
+  replace(user: UserDefinition): void {
+    this.remove(user.username);
+    this.#index(user);
+  }
+
+  /** Takes a user out until the next reset; false when there was none by that name. */
+  remove(username: string): boolean {
+    const user = this.findByUsername(username);
+    if (!user) return false;
+    this.#byUsername.delete(canonicalUsername(user.username));
+    this.#bySub.delete(user.claims.sub);
+    return true;
+  }
+
   /** Back to the configured users (the failure counts go with the store's records). */
   reset(): void {
     this.#byUsername.clear();

@@ -2,7 +2,7 @@
 // JWT against the published keys (RFC 9068), as a separate service would, plus the revocation
 // of its grant; an opaque token by asking the authorization server (what RFC 7662 introspection
 // answers, read in-process).
-import { createLocalJWKSet, type JSONWebKeySet } from 'jose';
+import type { JWTVerifyGetKey } from 'jose';
 import type Provider from 'oidc-provider';
 import type { ApiDefinition, SigningAlg } from '../config/types.ts';
 import type { GrantRevocationIndex } from '../storage/grant-revocation.ts';
@@ -12,21 +12,20 @@ import { verifyJwtAccessToken, verifyOpaqueAccessToken, type VerifyAccessToken }
 export interface VerifierDependencies {
   issuer: string;
   accessTokenAlg: SigningAlg;
-  /** The published JWKS (what /jwks serves), held locally as a separate API would cache it. */
-  publicJwks: JSONWebKeySet;
+  /** The published keys (what /jwks serves, through key rotations), as a separate API would cache them. */
+  verificationKeys: JWTVerifyGetKey;
   provider: Provider;
   revocations: GrantRevocationIndex;
 }
 
-export function verifierFor(api: ApiDefinition, { issuer, accessTokenAlg, publicJwks, provider, revocations }: VerifierDependencies): VerifyAccessToken {
+export function verifierFor(api: ApiDefinition, { issuer, accessTokenAlg, verificationKeys, provider, revocations }: VerifierDependencies): VerifyAccessToken {
   const introspect = (token: string) => introspectInProcess(provider, token);
   if (api.accessTokenFormat !== 'jwt') return (token) => verifyOpaqueAccessToken(token, api.identifier, introspect);
-  const keys = createLocalJWKSet(publicJwks);
   return (token) => verifyJwtAccessToken(token, {
     issuer,
     audience: api.identifier,
     algorithms: [accessTokenAlg],
-    keys,
+    keys: verificationKeys,
     isRevoked: (jti) => revocations.isRevoked(jti),
     explainNonJwt: async (opaque) => {
       const known = await introspect(opaque);

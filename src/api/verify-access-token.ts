@@ -1,6 +1,7 @@
 // How a resource server checks a JWT access token (RFC 9068 §4): signature against the
 // authorization server's published keys, then typ, iss, aud, exp and the required claims.
 // Nothing here calls the authorization server per request.
+import { currentDate } from '../lab/clock.ts';
 import { errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 
 export interface AccessTokenClaims extends JWTPayload {
@@ -73,8 +74,10 @@ export async function verifyJwtAccessToken(token: string, verifier: JwtAccessTok
       algorithms: verifier.algorithms,
       typ: 'at+jwt',
       requiredClaims: ['exp', 'iat', 'sub', 'client_id', 'jti'],
-      // Same host, same clock: a second of leeway is plenty.
+      // Same host, same clock: a second of leeway is plenty. Grant Lab's clock, which a test may
+      // have moved (jose reads `new Date()`, which does not follow it by itself).
       clockTolerance: 1,
+      currentDate: currentDate(),
     }));
   } catch (error) {
     throw new BearerTokenError('invalid_token', describe(error, verifier.audience));

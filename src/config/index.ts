@@ -12,7 +12,8 @@ import { type Composed, composeLayers, isPlainObject } from './layers.ts';
 import { Origins } from './origins.ts';
 import { ConfigError, describeProblems, type Problem } from './problems.ts';
 import { parseStorage } from './storage.ts';
-import type { ApiDefinition, ClientDefinition, ConfigFile, GrantLabConfig, Lifetimes, LogLevel, ThrottleSettings, UserDefinition } from './types.ts';
+import { MIN_CONTROL_TOKEN_LENGTH } from '../lab/control-token.ts';
+import type { ApiDefinition, ClaimRule, ClientDefinition, ConfigFile, GrantLabConfig, Lifetimes, LogLevel, ThrottleSettings, UserDefinition } from './types.ts';
 
 export type * from './types.ts';
 export { ConfigError, type Problem };
@@ -40,7 +41,7 @@ const LOG_LEVELS: LogLevel[] = ['silent', 'error', 'warn', 'info', 'debug'];
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** Settings a caller (a test, the CLI) fixes instead of taking them from the environment. */
-export type ConfigOverrides = Partial<Omit<GrantLabConfig, 'clients' | 'users' | 'apis' | 'source' | 'storage'>> & {
+export type ConfigOverrides = Partial<Omit<GrantLabConfig, 'clients' | 'users' | 'apis' | 'source' | 'storage' | 'claims'>> & {
   /** memory, sqlite, sqlite:<path> or redis://host:port[/db], as GRANT_LAB_STORAGE takes it. */
   storage?: string;
 };
@@ -123,6 +124,14 @@ function parseCookieKeys(value: string, report: Report): string[] {
     report('must be a comma-separated list of secrets, each at least 32 characters long');
   }
   return keys;
+}
+
+/** The control plane's token: long enough that the throttle makes guessing it hopeless. */
+function parseControlToken(value: string, report: Report): string {
+  if (value.length < MIN_CONTROL_TOKEN_LENGTH || !/^[\x21-\x7e]+$/.test(value)) {
+    report(`must be at least ${MIN_CONTROL_TOKEN_LENGTH} printable characters without spaces (it is sent as a bearer token); e.g. openssl rand -hex 32`);
+  }
+  return value;
 }
 
 /** Replaces {issuer} in every string of a value (a client's metadata, an API). */
@@ -217,7 +226,10 @@ function resolveConfiguration(composed: Composed, source: string, env: NodeJS.Pr
     ttl,
     dynamicRegistration: { enabled: false, ...settings(file.dynamicRegistration), ...overrides.dynamicRegistration },
     throttle: { ...DEFAULT_THROTTLE, ...settings(file.signIn), ...overrides.throttle } as ThrottleSettings,
+    claims: list(file.claims).map((rule) => expandIssuer(rule, issuer)) as ClaimRule[],
+    controlToken: overrides.controlToken ?? (env.GRANT_LAB_CONTROL_TOKEN !== undefined ? parseControlToken(env.GRANT_LAB_CONTROL_TOKEN, named('GRANT_LAB_CONTROL_TOKEN')) : undefined),
   };
+  if (overrides.controlToken !== undefined) parseControlToken(overrides.controlToken, named('control token'));
 
   if (composed.complete) problems.push(...directoryProblems(config.clients, config.users, config.apis));
   return {

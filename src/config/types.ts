@@ -1,4 +1,7 @@
 import type { JSONWebKeySet } from 'jose';
+import type { ClaimRule } from '../lab/claim-templates.ts';
+
+export type { ClaimRule };
 
 /** A resource server (API) that access tokens can be issued for (RFC 8707). */
 export interface ApiDefinition {
@@ -100,6 +103,10 @@ export interface GrantLabConfig {
   ttl: Lifetimes;
   dynamicRegistration: { enabled: boolean; initialAccessToken?: string };
   throttle: ThrottleSettings;
+  /** Claims added to users' tokens, per client, user or scope (see lab/claim-templates.ts). */
+  claims: ClaimRule[];
+  /** The HTTP control plane under {issuer}/_lab/ is on only with this token (see lab/routes.ts). */
+  controlToken?: string;
 }
 
 /**
@@ -125,4 +132,5 @@ export interface ConfigFile {
   ttl?: Partial<Lifetimes>;
   dynamicRegistration?: Partial<GrantLabConfig['dynamicRegistration']>;
   signIn?: Partial<ThrottleSettings>;
+  claims?: ClaimRule[];
 }

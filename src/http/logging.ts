@@ -3,6 +3,7 @@
 // id_token_hint values and passwords travel in those.
 import { LogController, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { GrantLabConfig } from '../config/types.ts';
+import { realNow } from '../lab/clock.ts';
 
 const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
 
@@ -31,7 +32,8 @@ export function formatLogLine(line: string): string {
 
 export function loggerOptions(config: Pick<GrantLabConfig, 'logLevel' | 'logFormat'>, out: NodeJS.WritableStream = process.stdout): FastifyServerOptions['logger'] {
   if (config.logLevel === 'silent') return false;
-  const base = { level: config.logLevel };
+  // Log lines keep the real time, even while a test has moved Grant Lab's clock (lab/clock.ts).
+  const base = { level: config.logLevel, timestamp: () => `,"time":${realNow()}` };
   if (config.logFormat === 'json') return { ...base, stream: out };
   return { ...base, stream: { write: (line: string) => out.write(formatLogLine(line)) } };
 }

@@ -44,28 +44,34 @@ export async function submitConsent(
     return;
   }
 
+  const grantId = await grantWhatWasAsked(provider, interaction);
+  if (grantId === undefined) {
+    await denyInteraction(deps, request, reply, 'the grant being extended no longer exists');
+    return;
+  }
+
+  await finishInteraction(provider, request, reply, {
+    // An existing grant was extended in place; a new one is handed to the engine by id.
+    consent: interaction.grantId ? {} : { grantId },
+  }, { mergeWithLastSubmission: true });
+}
+
+/** Records a grant of everything the prompt asks for; undefined when the grant to extend is gone. */
+export async function grantWhatWasAsked(provider: InteractionDependencies['provider'], interaction: Interaction): Promise<string | undefined> {
   const details = interaction.prompt.details as ConsentDetails;
   const accountId = interaction.session?.accountId;
   const clientId = interaction.params.client_id as string;
   const grant = interaction.grantId
     ? await provider.Grant.find(interaction.grantId)
     : new provider.Grant({ accountId, clientId });
-  if (!grant) {
-    await denyInteraction(deps, request, reply, 'the grant being extended no longer exists');
-    return;
-  }
+  if (!grant) return undefined;
 
   if (details.missingOIDCScope) grant.addOIDCScope(details.missingOIDCScope.join(' '));
   if (details.missingOIDCClaims) grant.addOIDCClaims(details.missingOIDCClaims);
   for (const [indicator, scopes] of Object.entries(details.missingResourceScopes ?? {})) {
     grant.addResourceScope(indicator, scopes.join(' '));
   }
-  const grantId = await grant.save();
-
-  await finishInteraction(provider, request, reply, {
-    // An existing grant was extended in place; a new one is handed to the engine by id.
-    consent: interaction.grantId ? {} : { grantId },
-  }, { mergeWithLastSubmission: true });
+  return grant.save();
 }
 
 export async function denyInteraction(

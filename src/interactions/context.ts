@@ -9,6 +9,8 @@ export interface InteractionDependencies {
   accounts: Accounts;
   resources: ResourceCatalog;
   csrf: CsrfProtection;
+  /** Resolves an interaction without a page for clients registered for it (lab/headless-sign-in.ts). */
+  headless?: { complete(interaction: Interaction, request: FastifyRequest, reply: FastifyReply): Promise<boolean> };
 }
 
 export type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;

@@ -58,6 +58,7 @@ export async function interactionRoutes(app: FastifyInstance, deps: InteractionD
 
   app.get<{ Params: { uid: string } }>(`${INTERACTION_PATH}/:uid`, { schema: { params } }, async (request, reply) => {
     const interaction = await loadInteraction(deps.provider, request, reply);
+    if (await deps.headless?.complete(interaction, request, reply)) return reply;
     switch (interaction.prompt.name) {
       case 'login':
         return renderLogin(deps, interaction, reply);

@@ -3,6 +3,8 @@
 // needs its feature, …). A start builds one engine: the one that serves checks the configured
 // clients. Only when a start fails already, on other problems, does a stand-in engine check
 // them too, so that its complaints join the same report instead of the next attempt's.
+import { createLocalJWKSet } from 'jose';
+import { ClaimShaper } from '../lab/claim-shaping.ts';
 import type Provider from 'oidc-provider';
 import { Accounts } from '../accounts/index.ts';
 import { DEFAULT_SIGNING, DEFAULT_THROTTLE, DEFAULT_TTL, type Problem } from '../config/index.ts';
@@ -60,7 +62,7 @@ async function standInEngine(config: GrantLabConfig): Promise<{ provider: Provid
   const signing = SIGNING_ALGS.has(idTokenAlg) && SIGNING_ALGS.has(accessTokenAlg) ? config.signing : DEFAULT_SIGNING;
   const standIn: GrantLabConfig = {
     ...config, clients: [], users: [], apis: config.apis.filter(isWellFormedApi), signing,
-    ttl: DEFAULT_TTL, throttle: DEFAULT_THROTTLE, dynamicRegistration: { enabled: false },
+    ttl: DEFAULT_TTL, throttle: DEFAULT_THROTTLE, dynamicRegistration: { enabled: false }, claims: [],
   };
   const store = new MemoryStore();
   const accounts = new Accounts([], DEFAULT_THROTTLE, store.records);
@@ -68,9 +70,12 @@ async function standInEngine(config: GrantLabConfig): Promise<{ provider: Provid
     throw new Error('a stand-in engine serves no pages');
   };
   try {
+    const keys = await loadKeyMaterial({ dataDir: null, algs: [signing.idTokenAlg, signing.accessTokenAlg] });
     const { provider } = await createProvider({
       config: standIn,
-      keys: await loadKeyMaterial({ dataDir: null, algs: [signing.idTokenAlg, signing.accessTokenAlg] }),
+      keys,
+      verificationKeys: createLocalJWKSet(keys.publicJwks),
+      claims: new ClaimShaper([], accounts, standIn.issuer),
       accounts,
       adapter: adapterFactory(store),
       pages: { renderError: unused, logoutSource: unused, postLogoutSuccessSource: unused },

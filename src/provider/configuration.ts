@@ -4,6 +4,7 @@
 import type { Adapter, ClientMetadata, Configuration, FindAccount, KoaContextWithOIDC } from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import type { GrantLabConfig } from '../config/types.ts';
+import { grantedScope } from '../lab/claim-shaping.ts';
 import { mintedClaims } from './minted-claims.ts';
 import type { ResourceCatalog } from './resources.ts';
 import { INTERACTION_PATH, ROUTES } from './routes.ts';
@@ -36,6 +37,8 @@ export interface ProviderWiring {
   onJwtAccessToken(jti: string, grantId: string, expiresInSeconds: number): Promise<void>;
   /** True when `client` acts as a resource server that `audience` names (RFC 7662 §4). */
   isResourceServerFor(clientId: string, audience: string | string[] | undefined): boolean;
+  /** Claims shaped for a user's token at a client (lab/claim-shaping.ts). */
+  shapedClaims(sub: string | undefined, clientId: string | undefined, scope: string | undefined): Record<string, unknown>;
 }
 
 type ClientLike = { clientAuthMethod?: string; redirectUris?: readonly string[] };
@@ -111,9 +114,17 @@ export function buildProviderConfiguration(config: GrantLabConfig, wiring: Provi
       idTokenSigningAlgValues: [...new Set([config.signing.idTokenAlg, config.signing.accessTokenAlg])],
     },
     extraClientMetadata: {
-      properties: ['api_scopes', 'require_pkce'],
+      properties: ['api_scopes', 'require_pkce', 'headless_sign_in'],
       // Runs for configured and registered clients alike.
-      validator(_ctx, key, value, metadata) {
+      validator(ctx, key, value, metadata) {
+        // Grant Lab extension for end-to-end tests: see lab/headless-sign-in.ts.
+        if (key === 'headless_sign_in') {
+          if (value !== undefined && typeof value !== 'boolean') throw new errors.InvalidClientMetadata('headless_sign_in must be true or false');
+          // A client that signs in whoever login_hint names is for the operator to configure, never
+          // for anyone who can reach /register (RFC 7591 §2: the server may refuse any metadata).
+          if (value === true && ctx?.oidc) throw new errors.InvalidClientMetadata('headless_sign_in is set in the configuration or by the control plane only, not by dynamic registration');
+          return;
+        }
         if (key === 'require_pkce') {
           if (value === undefined) return;
           if (typeof value !== 'boolean') throw new errors.InvalidClientMetadata('require_pkce must be true or false');
@@ -207,8 +218,13 @@ export function buildProviderConfiguration(config: GrantLabConfig, wiring: Provi
       requestObjects: { enabled: false },
     },
 
-    // Only tokens minted for tests (lab.mintAccessToken) carry extra claims.
-    extraTokenClaims: async (_ctx, token) => mintedClaims.get(token),
+    // Shaped claims (the configuration's claims rules, a queued sign-in's), and a minted token's
+    // own, which win.
+    extraTokenClaims: async (ctx, token) => {
+      const { accountId, clientId, scope } = token as { accountId?: string; clientId?: string; scope?: string };
+      const extra = { ...wiring.shapedClaims(accountId, clientId, grantedScope(ctx, scope)), ...mintedClaims.get(token) };
+      return Object.keys(extra).length ? extra : undefined;
+    },
     formats: {
       customizers: {
         async jwt(ctx, token, jwt) {

@@ -44,7 +44,7 @@ export async function unauthorizedClientForDisallowedGrants(ctx: KoaContextWithO
 }
 
 /** The client id and secret an HTTP Basic header carries (RFC 6749 §2.3.1), when it parses. */
-function basicCredentials(header: string | undefined): { clientId: string; secret: string } | undefined {
+export function basicCredentials(header: string | undefined): { clientId: string; secret: string } | undefined {
   const match = /^Basic ([A-Za-z0-9+/]+={0,2})$/i.exec(header ?? '');
   if (!match) return undefined;
   const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');

@@ -15,14 +15,22 @@ import { introspectionOfJwtAccessTokens, userinfoForJwtAccessTokens } from './jw
 import type { KeyMaterial } from './keys.ts';
 import { ResourceCatalog } from './resources.ts';
 import type { Adapter } from 'oidc-provider';
+import type { JWTVerifyGetKey } from 'jose';
+import { applyClaimShaping, type ClaimShaper } from '../lab/claim-shaping.ts';
 
 export interface ProviderDependencies {
   config: GrantLabConfig;
   keys: KeyMaterial;
+  /** The published keys, current and previous, as the demo API and the engine's own checks verify with. */
+  verificationKeys: JWTVerifyGetKey;
   accounts: Accounts;
   adapter: (model: string) => Adapter;
   pages: ProviderPages;
   onServerError(error: unknown): void;
+  /** Claims shaping (lab/claim-shaping.ts), applied to every kind of token alike. */
+  claims: ClaimShaper;
+  /** Grant Lab's own Koa middlewares that run first: the control plane's request capture. */
+  outermost?: ((ctx: KoaContextWithOIDC, next: () => Promise<void>) => Promise<void>)[];
 }
 
 export interface GrantLabProvider {
@@ -52,6 +60,7 @@ export async function createProvider(deps: ProviderDependencies): Promise<GrantL
     resources,
     onJwtAccessToken: (jti, grantId, expiresIn) => revocations.record(jti, grantId, expiresIn),
     isResourceServerFor: (clientId, audience) => resources.isResourceServerFor(clientId, audience),
+    shapedClaims: (sub, clientId, scope) => deps.claims.claimsFor(sub, clientId, scope),
   });
   const { clientBasedCORS } = configuration;
   const provider = new Provider(config.issuer, configuration);
@@ -66,6 +75,7 @@ export async function createProvider(deps: ProviderDependencies): Promise<GrantL
     passwordGrant.parameters,
   );
 
+  for (const middleware of deps.outermost ?? []) provider.use(middleware);
   provider.use(pinOriginToIssuer(config.issuer));
   provider.use(storeOutagesAsTemporarilyUnavailable);
   provider.use(unauthorizedClientForDisallowedGrants);
@@ -75,10 +85,11 @@ export async function createProvider(deps: ProviderDependencies): Promise<GrantL
   provider.use(explainResourceChoice);
   provider.use(apiScopesInDiscovery(resources.allScopes()));
   provider.use(explainUserinfoAudience);
+  provider.use(applyClaimShaping(provider, deps.claims));
   const ownJwts = {
     issuer: config.issuer,
     provider,
-    publicJwks: keys.publicJwks,
+    keys: deps.verificationKeys,
     accessTokenAlg: config.signing.accessTokenAlg,
     grants: revocations,
     findAccount,

@@ -4,7 +4,7 @@
 // request and authenticated the client: the token is verified as an API verifies it (signature,
 // typ, iss, exp), and its grant is looked up by the jti recorded when it was issued, so a revoked
 // grant's tokens stop working here too.
-import { createLocalJWKSet, type JWK, type JWTPayload } from 'jose';
+import type { JWTPayload, JWTVerifyGetKey } from 'jose';
 import type Provider from 'oidc-provider';
 import type { Configuration, FindAccount, KoaContextWithOIDC } from 'oidc-provider';
 import { BearerTokenError, looksLikeJwt, verifyJwtAccessToken } from '../api/verify-access-token.ts';
@@ -16,7 +16,8 @@ type Grant = InstanceType<Provider['Grant']>;
 export interface OwnJwtDependencies {
   issuer: string;
   provider: Provider;
-  publicJwks: { keys: JWK[] };
+  /** The published keys, followed through rotations. */
+  keys: JWTVerifyGetKey;
   accessTokenAlg: string;
   grants: GrantRevocationIndex;
   findAccount: FindAccount;
@@ -28,7 +29,7 @@ export interface OwnJwtDependencies {
 type Verified = { claims: JWTPayload & { sub: string; client_id: string; jti: string }; grant: Grant | undefined };
 
 function ownTokens(deps: OwnJwtDependencies) {
-  const keys = createLocalJWKSet(deps.publicJwks);
+  const { keys } = deps;
   /** The token's claims and live grant; BearerTokenError when it is not (or no longer) valid. */
   return async function verify(value: string): Promise<Verified> {
     const claims = await verifyJwtAccessToken(value, { issuer: deps.issuer, algorithms: [deps.accessTokenAlg], keys });

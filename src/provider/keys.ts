@@ -10,9 +10,17 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JSONWebKeySet,
 import type { SigningAlg } from '../config/types.ts';
 import type { SharedKeys } from '../storage/store.ts';
 
+/** Where the signing keys are kept, and so where a rotation must write them (see lab/key-ring.ts). */
+export type KeySource =
+  | { kind: 'given' }
+  | { kind: 'memory' }
+  | { kind: 'data-dir'; path: string }
+  | { kind: 'shared'; keys: SharedKeys };
+
 export interface KeyMaterial {
   /** Private signing keys, as the engine's `jwks` option takes them. */
   jwks: { keys: JWK[] };
+  source: KeySource;
   /** The public half, exactly what the jwks_uri publishes. */
   publicJwks: { keys: JWK[] };
   cookieKeys: string[];
@@ -39,7 +47,7 @@ const fitsAlg = (jwk: JWK, alg: SigningAlg): boolean => {
   }
 };
 
-async function generateSigningKey(alg: SigningAlg): Promise<JWK> {
+export async function generateSigningKey(alg: SigningAlg): Promise<JWK> {
   const { privateKey } = await generateKeyPair(alg, alg === 'EdDSA' ? { extractable: true, crv: 'Ed25519' } : { extractable: true, modulusLength: 2048 });
   const jwk = await exportJWK(privateKey);
   return { ...jwk, kid: await calculateJwkThumbprint(jwk), alg, use: 'sig' };
@@ -81,7 +89,7 @@ async function readJson(path: string): Promise<unknown> {
 }
 
 /** Writes through a temporary file, so a crash never leaves a half-written key file. */
-async function writeSecret(path: string, value: unknown): Promise<void> {
+export async function writeSecret(path: string, value: unknown): Promise<void> {
   const temporary = `${path}.${process.pid}.tmp`;
   await writeFile(temporary, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
   await rename(temporary, path);
@@ -140,10 +148,13 @@ export async function loadKeyMaterial(options: {
   if (dataDir && !shared && (!options.jwks || !options.cookieKeys)) await mkdir(dataDir, { recursive: true, mode: 0o700 });
 
   let jwks: JSONWebKeySet;
+  let source: KeySource;
   if (options.jwks) {
     validateSigningKeys(options.jwks, 'JWKS', algs);
     jwks = options.jwks;
+    source = { kind: 'given' };
   } else if (shared) {
+    source = { kind: 'shared', keys: shared };
     jwks = await shared.claim('signing', { keys: await Promise.all(algs.map(generateSigningKey)) });
     const [missing] = missingAlgs(jwks, algs);
     if (missing) {
@@ -152,13 +163,15 @@ export async function loadKeyMaterial(options: {
     validateSigningKeys(jwks, shared.where('signing'), algs);
   } else if (dataDir) {
     jwks = await storedSigningKeys(dataDir, algs);
+    source = { kind: 'data-dir', path: join(dataDir, JWKS_FILE) };
   } else {
     jwks = { keys: await Promise.all(algs.map(keyInMemory)) };
+    source = { kind: 'memory' };
   }
   const cookieKeys = options.cookieKeys
     ?? (shared ? await shared.claim('cookies', [randomBytes(32).toString('base64url')])
       : dataDir ? await storedCookieKeys(dataDir) : [inMemoryCookieKey]);
 
   const signingKeys = { keys: jwks.keys as JWK[] };
-  return { jwks: signingKeys, publicJwks: toPublicJwks(signingKeys), cookieKeys };
+  return { jwks: signingKeys, source, publicJwks: toPublicJwks(signingKeys), cookieKeys };
 }

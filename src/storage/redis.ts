@@ -107,6 +107,13 @@ export class RedisStore implements Store {
         const kept = await this.#send<string | null>(['SET', `${SHARED_KEYS}${name}`, JSON.stringify(proposed), 'NX', 'GET']);
         return kept === null ? proposed : JSON.parse(kept) as T;
       },
+      replace: async (name, keys) => {
+        await this.#send(['SET', `${SHARED_KEYS}${name}`, JSON.stringify(keys)]);
+      },
+      read: async <T>(name: string) => {
+        const kept = await this.#send<string | null>(['GET', `${SHARED_KEYS}${name}`]);
+        return kept === null ? undefined : JSON.parse(kept) as T;
+      },
     };
   }
 

@@ -32,6 +32,10 @@ export interface KeyedRecords {
 export interface SharedKeys {
   /** Keeps `proposed` under `name` unless another instance kept its own first; returns the kept ones. */
   claim<T>(name: 'signing' | 'cookies', proposed: T): Promise<T>;
+  /** Replaces the signing keys every instance uses (a rotation); the others adopt them on their next read. */
+  replace(name: 'signing', keys: unknown): Promise<void>;
+  /** The keys kept under `name` now. */
+  read<T>(name: 'signing'): Promise<T | undefined>;
   /** Where they are kept, for messages. */
   where(name: 'signing' | 'cookies'): string;
 }
