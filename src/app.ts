@@ -153,6 +153,7 @@ async function assemble(app: FastifyInstance, config: GrantLabConfig, clock: Lab
     outermost: config.controlToken ? [rememberEngineContext] : [],
     accounts,
     adapter,
+    records: store.records,
     pages: providerPages((template, data) => app.view(template, data)),
     onServerError: (error) => app.log.error({ err: error }, 'authorization server error'),
   });

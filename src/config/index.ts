@@ -12,8 +12,12 @@ import { type Composed, composeLayers, isPlainObject } from './layers.ts';
 import { Origins } from './origins.ts';
 import { ConfigError, describeProblems, type Problem } from './problems.ts';
 import { parseStorage } from './storage.ts';
+import { trustProblems } from './trust.ts';
 import { MIN_CONTROL_TOKEN_LENGTH } from '../lab/control-token.ts';
-import type { ApiDefinition, ClaimRule, ClientDefinition, ConfigFile, GrantLabConfig, Lifetimes, LogLevel, ThrottleSettings, UserDefinition } from './types.ts';
+import type {
+  ApiDefinition, AssertionIssuer, ClaimRule, ClientDefinition, ConfigFile, DeviceFlowSettings, GrantLabConfig, Lifetimes, LogLevel, ThrottleSettings,
+  TokenExchangePolicy, UserDefinition,
+} from './types.ts';
 
 export type * from './types.ts';
 export { ConfigError, type Problem };
@@ -35,13 +39,18 @@ export const DEFAULT_TTL: Lifetimes = {
   session: 24 * 3600,
   interaction: 3600,
   grant: 14 * 24 * 3600,
+  // RFC 8628 §3.2 leaves it to the server; ten minutes to walk to a phone and sign in.
+  deviceCode: 600,
 };
+
+// RFC 8628 §3.2: "If no value is provided, clients MUST use 5 as the default."
+export const DEFAULT_DEVICE_FLOW: DeviceFlowSettings = { interval: 5 };
 
 const LOG_LEVELS: LogLevel[] = ['silent', 'error', 'warn', 'info', 'debug'];
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** Settings a caller (a test, the CLI) fixes instead of taking them from the environment. */
-export type ConfigOverrides = Partial<Omit<GrantLabConfig, 'clients' | 'users' | 'apis' | 'source' | 'storage' | 'claims'>> & {
+export type ConfigOverrides = Partial<Omit<GrantLabConfig, 'clients' | 'users' | 'apis' | 'source' | 'storage' | 'claims' | 'assertionIssuers' | 'tokenExchange'>> & {
   /** memory, sqlite, sqlite:<path> or redis://host:port[/db], as GRANT_LAB_STORAGE takes it. */
   storage?: string;
 };
@@ -226,12 +235,18 @@ function resolveConfiguration(composed: Composed, source: string, env: NodeJS.Pr
     ttl,
     dynamicRegistration: { enabled: false, ...settings(file.dynamicRegistration), ...overrides.dynamicRegistration },
     throttle: { ...DEFAULT_THROTTLE, ...settings(file.signIn), ...overrides.throttle } as ThrottleSettings,
+    deviceFlow: { ...DEFAULT_DEVICE_FLOW, ...settings(file.deviceFlow), ...overrides.deviceFlow } as DeviceFlowSettings,
+    assertionIssuers: list(file.assertionIssuers).map((entry) => expandIssuer(entry, issuer)) as AssertionIssuer[],
+    tokenExchange: list(file.tokenExchange).map((entry) => expandIssuer(entry, issuer)) as TokenExchangePolicy[],
     claims: list(file.claims).map((rule) => expandIssuer(rule, issuer)) as ClaimRule[],
     controlToken: overrides.controlToken ?? (env.GRANT_LAB_CONTROL_TOKEN !== undefined ? parseControlToken(env.GRANT_LAB_CONTROL_TOKEN, named('GRANT_LAB_CONTROL_TOKEN')) : undefined),
   };
   if (overrides.controlToken !== undefined) parseControlToken(overrides.controlToken, named('control token'));
 
-  if (composed.complete) problems.push(...directoryProblems(config.clients, config.users, config.apis));
+  if (composed.complete) {
+    problems.push(...directoryProblems(config.clients, config.users, config.apis));
+    problems.push(...trustProblems(config));
+  }
   return {
     config,
     problems,

@@ -66,6 +66,43 @@ export interface Lifetimes {
   session: number;
   interaction: number;
   grant: number;
+  /** A device code and its user code (RFC 8628 §3.2 expires_in). */
+  deviceCode: number;
+}
+
+/** The device authorization grant (RFC 8628). */
+export interface DeviceFlowSettings {
+  /** Seconds a device must wait between polls (RFC 8628 §3.2 interval); faster polls get slow_down. */
+  interval: number;
+}
+
+/**
+ * A party whose signed JWTs a client may present as an authorization grant (RFC 7523 §2.1),
+ * and what those assertions may obtain.
+ */
+export interface AssertionIssuer {
+  /** The assertions' `iss`, e.g. https://partner.example. */
+  issuer: string;
+  /** Its public keys, inline; or `jwks_uri`, where it publishes them. */
+  jwks?: JSONWebKeySet;
+  jwks_uri?: string;
+  /** The users (their `sub`) it may assert; `*` for any user. */
+  subjects: string[];
+  /** The API scopes a token obtained with its assertion may carry. */
+  scopes: string[];
+  /** The clients that may present its assertions. */
+  clients: string[];
+}
+
+/** What a client may obtain by exchanging a user's access token (RFC 8693). */
+export interface TokenExchangePolicy {
+  client: string;
+  /** The APIs whose tokens it may present as subject_token: a subject token's `aud` names one. */
+  subjectTokenAudiences: string[];
+  /** The APIs it may obtain tokens for (resource or audience). */
+  audiences: string[];
+  /** The scopes those tokens may carry. */
+  scopes: string[];
 }
 
 /** Where Grant Lab keeps its state: sessions, grants, tokens, registered clients, the throttle. */
@@ -103,6 +140,9 @@ export interface GrantLabConfig {
   ttl: Lifetimes;
   dynamicRegistration: { enabled: boolean; initialAccessToken?: string };
   throttle: ThrottleSettings;
+  deviceFlow: DeviceFlowSettings;
+  assertionIssuers: AssertionIssuer[];
+  tokenExchange: TokenExchangePolicy[];
   /** Claims added to users' tokens, per client, user or scope (see lab/claim-templates.ts). */
   claims: ClaimRule[];
   /** The HTTP control plane under {issuer}/_lab/ is on only with this token (see lab/routes.ts). */
@@ -132,5 +172,8 @@ export interface ConfigFile {
   ttl?: Partial<Lifetimes>;
   dynamicRegistration?: Partial<GrantLabConfig['dynamicRegistration']>;
   signIn?: Partial<ThrottleSettings>;
+  deviceFlow?: Partial<DeviceFlowSettings>;
+  assertionIssuers?: AssertionIssuer[];
+  tokenExchange?: TokenExchangePolicy[];
   claims?: ClaimRule[];
 }

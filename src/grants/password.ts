@@ -4,8 +4,8 @@
 // this handler (the token endpoint checks it first), and that client has authenticated.
 import { errors, type TokenEndpointGrantContext } from 'oidc-provider';
 import type { Accounts } from '../accounts/index.ts';
-import { apiScopesOf } from '../provider/configuration.ts';
 import type { ResourceCatalog } from '../provider/resources.ts';
+import { issueUserAccessToken, requestedResource, resourceFor } from './user-access-token.ts';
 
 export const grantType = 'password';
 export const parameters = ['username', 'password', 'scope', 'resource', 'audience'] as const;
@@ -51,32 +51,9 @@ export function passwordGrantHandler(accounts: Accounts, resources: ResourceCata
     const notAllowed = oidcScopes.filter((scope) => !allowed.has(scope));
     if (notAllowed.length) throw new errors.InvalidScope('requested scope is not allowed', notAllowed.join(' '));
 
-    const resourceParam = params.resource;
-    if (Array.isArray(resourceParam)) {
-      throw new errors.InvalidTarget('only one resource indicator may be requested with this grant');
-    }
-    if (resourceParam !== undefined && params.audience !== undefined && resourceParam !== params.audience) {
-      throw new errors.InvalidTarget('resource and audience name different APIs');
-    }
-    const resource = resourceParam ?? resources.chooseResource(params.audience, params.scope);
-    const info = resource ? resources.resourceServerInfo(resource, apiScopesOf(client)) : undefined;
-    const apiScopes = info ? info.scope.split(' ').filter((scope) => requested.has(scope)) : [];
-
-    const grant = new provider.Grant({ accountId, clientId: client.clientId });
-    if (oidcScopes.length) grant.addOIDCScope(oidcScopes.join(' '));
-    if (resource) grant.addResourceScope(resource, apiScopes.join(' '));
-    const grantId = await grant.save();
-    ctx.oidc.entity('Grant', grant);
-
-    const accessToken = new provider.AccessToken({ accountId, client, grantId, gty: grantType });
-    if (resource && info) {
-      accessToken.resourceServer = new provider.ResourceServer(resource, info);
-      accessToken.scope = apiScopes.join(' ') || undefined;
-    } else {
-      accessToken.scope = oidcScopes.join(' ') || undefined;
-    }
-    ctx.oidc.entity('AccessToken', accessToken);
-    const accessTokenValue = await accessToken.save();
+    const resource = requestedResource(ctx, resources, { audience: params.audience, scope: params.scope });
+    const { resource: api, apiScopes } = resource ? resourceFor(resources, resource, client, requested) : { resource: undefined, apiScopes: [] };
+    const { token: accessToken, value: accessTokenValue, grantId } = await issueUserAccessToken(ctx, { accountId, gty: grantType, resource: api, apiScopes, oidcScopes });
 
     const grantedScope = [...oidcScopes, ...apiScopes].join(' ');
     let refreshTokenValue: string | undefined;

@@ -13,6 +13,8 @@ const ENDPOINT_NAMES: Record<keyof typeof ROUTES, string> = {
   revocation: 'Revocation',
   end_session: 'End session (logout)',
   registration: 'Dynamic client registration',
+  device_authorization: 'Device authorization (RFC 8628)',
+  code_verification: 'Device verification: where a user types a device\'s code',
 };
 
 /** How a client's code flow is protected, as RFC 9700 §2.1.1 weighs it; undefined without one. */

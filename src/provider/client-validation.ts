@@ -7,7 +7,7 @@ import { createLocalJWKSet } from 'jose';
 import { ClaimShaper } from '../lab/claim-shaping.ts';
 import type Provider from 'oidc-provider';
 import { Accounts } from '../accounts/index.ts';
-import { DEFAULT_SIGNING, DEFAULT_THROTTLE, DEFAULT_TTL, type Problem } from '../config/index.ts';
+import { DEFAULT_DEVICE_FLOW, DEFAULT_SIGNING, DEFAULT_THROTTLE, DEFAULT_TTL, type Problem } from '../config/index.ts';
 import type { ApiDefinition, GrantLabConfig, SigningAlg } from '../config/types.ts';
 import { adapterFactory } from '../storage/engine-adapter.ts';
 import { MemoryStore } from '../storage/memory.ts';
@@ -62,7 +62,7 @@ async function standInEngine(config: GrantLabConfig): Promise<{ provider: Provid
   const signing = SIGNING_ALGS.has(idTokenAlg) && SIGNING_ALGS.has(accessTokenAlg) ? config.signing : DEFAULT_SIGNING;
   const standIn: GrantLabConfig = {
     ...config, clients: [], users: [], apis: config.apis.filter(isWellFormedApi), signing,
-    ttl: DEFAULT_TTL, throttle: DEFAULT_THROTTLE, dynamicRegistration: { enabled: false }, claims: [],
+    ttl: DEFAULT_TTL, throttle: DEFAULT_THROTTLE, dynamicRegistration: { enabled: false }, claims: [], deviceFlow: DEFAULT_DEVICE_FLOW,
   };
   const store = new MemoryStore();
   const accounts = new Accounts([], DEFAULT_THROTTLE, store.records);
@@ -78,7 +78,11 @@ async function standInEngine(config: GrantLabConfig): Promise<{ provider: Provid
       claims: new ClaimShaper([], accounts, standIn.issuer),
       accounts,
       adapter: adapterFactory(store),
-      pages: { renderError: unused, logoutSource: unused, postLogoutSuccessSource: unused },
+      records: store.records,
+      pages: {
+        renderError: unused, logoutSource: unused, postLogoutSuccessSource: unused,
+        userCodeInputSource: unused, userCodeConfirmSource: unused, deviceSuccessSource: unused,
+      },
       onServerError: () => {},
     });
     return { provider, close: () => void store.close() };

@@ -7,6 +7,7 @@ import type { GrantLabConfig } from '../config/types.ts';
 import { grantedScope } from '../lab/claim-shaping.ts';
 import { mintedClaims } from './minted-claims.ts';
 import type { ResourceCatalog } from './resources.ts';
+import { userCodeProblem } from './pages.ts';
 import { INTERACTION_PATH, ROUTES } from './routes.ts';
 import { audienceParameter, refuseDisagreeingAudience, userinfoAudience, userinfoScopeOf } from './token-audience.ts';
 
@@ -24,6 +25,11 @@ export interface ProviderPages {
   renderError(ctx: KoaContextWithOIDC, out: Record<string, unknown>): Promise<void>;
   logoutSource(ctx: KoaContextWithOIDC, form: string): Promise<void>;
   postLogoutSuccessSource(ctx: KoaContextWithOIDC): Promise<void>;
+  /** RFC 8628 §3.3: where the user types the code the device shows, with what was wrong, if anything. */
+  userCodeInputSource(ctx: KoaContextWithOIDC, problem: string | undefined): Promise<void>;
+  /** RFC 8628 §5.4: the device named before the user approves it. */
+  userCodeConfirmSource(ctx: KoaContextWithOIDC, device: { userCode: string; device: { ip?: string; ua?: string } }): Promise<void>;
+  deviceSuccessSource(ctx: KoaContextWithOIDC): Promise<void>;
 }
 
 export interface ProviderWiring {
@@ -73,7 +79,8 @@ export function apiScopesOf(client: object): string | undefined {
 
 /**
  * Grant Lab extension: a token request may carry `expires_in` (seconds) to get a shorter-lived
- * access token than usual, so tests and the playground can see a token expire. Never longer.
+ * access token than usual, and a device authorization request a shorter-lived device code, so
+ * tests and the playground can see one expire. Never longer.
  */
 export function shortenedLifetime(ctx: KoaContextWithOIDC | undefined, lifetime: number): number {
   const requested = (ctx?.oidc as { body?: Record<string, unknown> } | undefined)?.body?.expires_in;
@@ -210,10 +217,20 @@ export function buildProviderConfiguration(config: GrantLabConfig, wiring: Provi
         enabled: config.dynamicRegistration.enabled,
         initialAccessToken: config.dynamicRegistration.initialAccessToken ?? false,
       },
+      // RFC 8628. The user code: 8 letters of base-20 (no vowels, so no words; 34.5 bits, RFC
+      // 8628 §6.1), shown as two groups of four, read back case- and dash-insensitively.
+      // Guessing is rate-limited (device-flow.ts).
+      deviceFlow: {
+        enabled: true,
+        charset: 'base-20',
+        mask: '****-****',
+        userCodeInputSource: (ctx, _form, _out, error) => wiring.pages.userCodeInputSource(ctx, userCodeProblem(error)),
+        userCodeConfirmSource: (ctx, _form, _client, deviceInfo, userCode) => wiring.pages.userCodeConfirmSource(ctx, { userCode, device: deviceInfo as { ip?: string; ua?: string } }),
+        successSource: (ctx) => wiring.pages.deviceSuccessSource(ctx),
+      },
       // Not offered: each would be advertised by discovery, and each needs its own tests first.
       dPoP: { enabled: false },
       pushedAuthorizationRequests: { enabled: false },
-      deviceFlow: { enabled: false },
       claimsParameter: { enabled: false },
       requestObjects: { enabled: false },
     },
@@ -266,6 +283,7 @@ export function buildProviderConfiguration(config: GrantLabConfig, wiring: Provi
       Interaction: config.ttl.interaction,
       Session: config.ttl.session,
       Grant: config.ttl.grant,
+      DeviceCode: (ctx) => shortenedLifetime(ctx, config.ttl.deviceCode),
       RefreshToken(ctx, token, client) {
         const rotated = ctx?.oidc?.entities.RotatedRefreshToken;
         // A rotated public-client token keeps its predecessor's end: rotation never extends

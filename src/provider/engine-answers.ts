@@ -30,6 +30,10 @@ const errorOf = (ctx: KoaContextWithOIDC): ErrorBody | undefined => {
   return typeof body?.error === 'string' ? body : undefined;
 };
 
+// The engine's words for a grant type the client is not registered for, at the token endpoint
+// and at the device authorization endpoint (RFC 8628 §3.2 answers as RFC 6749 §5.2 does).
+const DISALLOWED_GRANT = new Set(['requested grant type is not allowed for this client', 'urn:ietf:params:oauth:grant-type:device_code is not allowed for this client']);
+
 /**
  * RFC 6749 §5.2: a client using a grant type it is not registered for gets
  * `unauthorized_client`. The engine answers `invalid_request`; this restores the RFC's code.
@@ -37,8 +41,8 @@ const errorOf = (ctx: KoaContextWithOIDC): ErrorBody | undefined => {
 export async function unauthorizedClientForDisallowedGrants(ctx: KoaContextWithOIDC, next: Next): Promise<void> {
   await next();
   const error = errorOf(ctx);
-  if (ctx.oidc?.route === 'token' && ctx.status === 400 && error?.error === 'invalid_request'
-    && error.error_description === 'requested grant type is not allowed for this client') {
+  if ((ctx.oidc?.route === 'token' || ctx.oidc?.route === 'device_authorization') && ctx.status === 400 && error?.error === 'invalid_request'
+    && DISALLOWED_GRANT.has(error.error_description ?? '')) {
     error.error = 'unauthorized_client';
   }
 }

@@ -3,7 +3,9 @@ import Provider, { type Account, type FindAccount, type KoaContextWithOIDC } fro
 import type { Accounts } from '../accounts/index.ts';
 import { isLoopbackHttpIssuer } from '../config/index.ts';
 import type { ClientDefinition, GrantLabConfig } from '../config/types.ts';
+import * as jwtBearerGrant from '../grants/jwt-bearer.ts';
 import * as passwordGrant from '../grants/password.ts';
+import * as tokenExchangeGrant from '../grants/token-exchange.ts';
 import { securityHeaders } from '../http/security-headers.ts';
 import { GrantRevocationIndex } from '../storage/grant-revocation.ts';
 import { buildProviderConfiguration, OIDC_SCOPES, type ProviderPages } from './configuration.ts';
@@ -13,10 +15,13 @@ import {
 } from './engine-answers.ts';
 import { introspectionOfJwtAccessTokens, userinfoForJwtAccessTokens } from './jwt-access-tokens.ts';
 import type { KeyMaterial } from './keys.ts';
+import { ROUTES } from './routes.ts';
 import { ResourceCatalog } from './resources.ts';
 import type { Adapter } from 'oidc-provider';
 import type { JWTVerifyGetKey } from 'jose';
 import { applyClaimShaping, type ClaimShaper } from '../lab/claim-shaping.ts';
+import type { KeyedRecords } from '../storage/store.ts';
+import { advertiseInterval, slowDownFastPolling, throttleUserCodeGuessing } from './device-flow.ts';
 
 export interface ProviderDependencies {
   config: GrantLabConfig;
@@ -25,6 +30,8 @@ export interface ProviderDependencies {
   verificationKeys: JWTVerifyGetKey;
   accounts: Accounts;
   adapter: (model: string) => Adapter;
+  /** Grant Lab's own records in the store: poll times, guess counts, spent assertion ids. */
+  records: KeyedRecords;
   pages: ProviderPages;
   onServerError(error: unknown): void;
   /** Claims shaping (lab/claim-shaping.ts), applied to every kind of token alike. */
@@ -74,6 +81,18 @@ export async function createProvider(deps: ProviderDependencies): Promise<GrantL
     passwordGrant.passwordGrantHandler(accounts, resources, OIDC_SCOPES),
     passwordGrant.parameters,
   );
+  // Discovery lists a grant type once it is registered: these two only where someone is trusted
+  // for them, as without that they could never issue anything.
+  if (config.assertionIssuers.length) {
+    provider.registerGrantType(jwtBearerGrant.grantType, jwtBearerGrant.jwtBearerGrantHandler({
+      issuer: config.issuer, tokenEndpoint: `${config.issuer}${ROUTES.token}`, assertionIssuers: config.assertionIssuers, accounts, resources, records: deps.records,
+    }), jwtBearerGrant.parameters);
+  }
+  if (config.tokenExchange.length) {
+    provider.registerGrantType(tokenExchangeGrant.grantType, tokenExchangeGrant.tokenExchangeGrantHandler({
+      issuer: config.issuer, accessTokenAlg: config.signing.accessTokenAlg, keys: deps.verificationKeys, revocations, policies: config.tokenExchange, resources,
+    }), tokenExchangeGrant.parameters);
+  }
 
   for (const middleware of deps.outermost ?? []) provider.use(middleware);
   provider.use(pinOriginToIssuer(config.issuer));
@@ -85,6 +104,9 @@ export async function createProvider(deps: ProviderDependencies): Promise<GrantL
   provider.use(explainResourceChoice);
   provider.use(apiScopesInDiscovery(resources.allScopes()));
   provider.use(explainUserinfoAudience);
+  provider.use(advertiseInterval(config.deviceFlow));
+  provider.use(slowDownFastPolling(deps.records, config.deviceFlow, config.ttl.deviceCode));
+  provider.use(throttleUserCodeGuessing(deps.records, config.throttle, deps.pages));
   provider.use(applyClaimShaping(provider, deps.claims));
   const ownJwts = {
     issuer: config.issuer,

@@ -15,6 +15,8 @@ export function engineRoutes(): string[] {
     ...Object.values(ROUTES),
     // Resuming an authorization after an interaction, and the logout confirmation/success.
     `${ROUTES.authorization}/:uid`,
+    // Resuming a device's authorization after its sign-in and consent (RFC 8628 §3.3).
+    `${ROUTES.code_verification}/:uid`,
     `${ROUTES.end_session}/confirm`,
     `${ROUTES.end_session}/success`,
     // A registered client reads its own registration here (RFC 7592 §2.1).

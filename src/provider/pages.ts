@@ -2,6 +2,7 @@
 // as every other page.
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { ProviderPages } from './configuration.ts';
+import { ROUTES } from './routes.ts';
 
 export type RenderPage = (template: string, data: Record<string, unknown>) => Promise<string>;
 
@@ -35,8 +36,40 @@ function redirectUriHelp(ctx: KoaContextWithOIDC) {
   };
 }
 
+// What went wrong with a typed user code, by the engine's re-render errors (re_render_errors.js),
+// in words for the person at the page. One message for a code that never existed and one that
+// did: nothing tells a guesser which codes are live.
+const USER_CODE_PROBLEMS: Record<string, string> = {
+  NoCodeError: 'Type the code your device shows.',
+  NotFoundError: 'That code is not right. Check it on your device and type it again.',
+  ExpiredError: 'That code has expired. Start again on your device for a new one.',
+  AlreadyUsedError: 'That code has been used already. Start again on your device for a new one.',
+  AbortedError: 'You denied the device: it is told so, and signs nobody in.',
+};
+
+/** The form's anti-forgery secret, which the engine keeps in the session (xsrf.js). */
+const xsrfOf = (ctx: KoaContextWithOIDC) => (ctx.oidc?.session?.state as { secret?: string } | undefined)?.secret;
+
+export function userCodeProblem(error: unknown): string | undefined {
+  if (error === undefined) return undefined;
+  const name = (error as { name?: string }).name ?? '';
+  return USER_CODE_PROBLEMS[name] ?? 'This form has expired. Type the code again.';
+}
+
 export function providerPages(render: RenderPage): ProviderPages {
   return {
+    async userCodeInputSource(ctx, problem) {
+      ctx.type = 'html';
+      ctx.body = await render('device-code', { action: ROUTES.code_verification, xsrf: xsrfOf(ctx), problem, userCode: undefined });
+    },
+    async userCodeConfirmSource(ctx, { userCode, device }) {
+      ctx.type = 'html';
+      ctx.body = await render('device-confirm', { action: ROUTES.code_verification, xsrf: xsrfOf(ctx), userCode, device, clientName: await clientName(ctx) });
+    },
+    async deviceSuccessSource(ctx) {
+      ctx.type = 'html';
+      ctx.body = await render('device-done', { clientName: await clientName(ctx) });
+    },
     async renderError(ctx, out) {
       const error = typeof out.error === 'string' ? out.error : 'server_error';
       ctx.type = 'html';

@@ -47,9 +47,9 @@ export function userinfoScopeOf(ctx: KoaContextWithOIDC | undefined, token: { ki
   if (!ctx?.oidc || ctx.oidc.route !== 'token' || token.kind !== 'AccessToken' || !token.accountId) return undefined;
   if (namesResource(ctx)) return undefined;
   const { entities, params } = ctx.oidc;
-  // The code or refresh token this request redeems (absent for the password grant, whose
-  // scope is the request's own); a request may narrow it with `scope`.
-  const source = entities.AuthorizationCode ?? entities.RefreshToken;
+  // The code, device code or refresh token this request redeems (absent for Grant Lab's own
+  // grants, whose scope is the request's own); a request may narrow it with `scope`.
+  const source = entities.AuthorizationCode ?? entities.DeviceCode ?? entities.RefreshToken;
   const requested = params?.scope ? ctx.oidc.requestParamScopes : source?.scopes;
   const grant = entities.Grant;
   if (!requested || !grant) return undefined;

@@ -13,6 +13,11 @@ const REPLAYED: Record<string, string> = {
   BackchannelAuthenticationRequest: 'backchannel authentication request already consumed',
 };
 
+// RFC 8628 §3.5: a device polling after its code expired is told expired_token, and a user who
+// types an expired code is told it expired. The engine can say so only of a code it still finds,
+// so device codes are kept this long past their expiry (the engine checks `exp` itself).
+const EXPIRED_DEVICE_CODES_KEPT_SECONDS = 10 * 60;
+
 export class StoreAdapter implements Adapter {
   readonly #model: string;
   readonly #store: Store;
@@ -23,7 +28,8 @@ export class StoreAdapter implements Adapter {
   }
 
   async upsert(id: string, payload: AdapterPayload, expiresIn: number | undefined): Promise<void> {
-    await this.#store.upsert(this.#model, id, payload, expiresIn);
+    const kept = this.#model === 'DeviceCode' && expiresIn !== undefined ? expiresIn + EXPIRED_DEVICE_CODES_KEPT_SECONDS : expiresIn;
+    await this.#store.upsert(this.#model, id, payload, kept);
   }
 
   find(id: string): Promise<AdapterPayload | undefined> {

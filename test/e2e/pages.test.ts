@@ -81,9 +81,8 @@ describe('pages', () => {
         extends: 'default',
         clients: [
           { client_id: 'legacy-passport', client_secret: 'legacy-passport-secret', require_pkce: false, redirect_uris: ['http://localhost:4008/callback'], grant_types: ['authorization_code'], response_types: ['code'], scope: 'openid' },
-          { client_id: 'reports-api', client_secret: 'reports-api-secret', grant_types: [], response_types: [] },
         ],
-        apis: [{ identifier: '{issuer}/api', introspectionClients: ['reports-api'] }],
+        // reports-api, the demo API's own client, introspects its tokens (config/default.yaml).
       } as ConfigFile,
     });
     try {

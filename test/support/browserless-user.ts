@@ -67,9 +67,23 @@ export class BrowserlessUser {
     for (let step = 0; step < 5 && landing.kind === 'page'; step += 1) {
       if (isLoginPage(landing)) landing = await this.signIn(landing, username, password);
       else if (isConsentPage(landing)) landing = await this.decide(landing, decision);
+      else if (isDeviceConfirmPage(landing)) landing = await this.confirmDevice(landing, decision);
       else break;
     }
     return landing;
+  }
+
+  /** Types a device's user code at the verification page (RFC 8628 §3.3). */
+  async enterUserCode(verificationUri: string | URL, userCode: string): Promise<Landing> {
+    const page = await this.navigate(verificationUri);
+    const form = this.#form(page, '/device');
+    return this.submit(page as Extract<Landing, { kind: 'page' }>, form, { user_code: userCode });
+  }
+
+  /** Says the device is theirs (or denies it) on the page that names it (RFC 8628 §5.4). */
+  async confirmDevice(page: Landing, decision: 'allow' | 'deny'): Promise<Landing> {
+    const form = this.#form(page, '/device');
+    return this.submit(page as Extract<Landing, { kind: 'page' }>, form, decision === 'allow' ? { confirm: 'yes' } : { abort: 'yes' });
   }
 
   /** Confirms (or declines) the logout page the end-session endpoint shows. */
@@ -127,6 +141,7 @@ export class BrowserlessUser {
 
 export const isLoginPage = (landing: Landing) => landing.kind === 'page' && /action="[^"]*\/login"/.test(landing.html);
 export const isConsentPage = (landing: Landing) => landing.kind === 'page' && /action="[^"]*\/consent"/.test(landing.html);
+export const isDeviceConfirmPage = (landing: Landing) => landing.kind === 'page' && /name="confirm" value="yes"/.test(landing.html);
 
 /** The query (or fragment) parameters a redirect carried back to the client. */
 export function callbackParams(landing: Landing): URLSearchParams {

@@ -18,7 +18,7 @@ describe('configuration', () => {
     const config = loadConfig({ env: {} });
     expect(config.port).toBe(3000);
     expect(config.issuer).toBe('http://localhost:3000');
-    expect(config.clients.map((client) => client.client_id)).toEqual(['m2m-cron', 'web-app', 'spa', 'native-app', 'bff', 'trusted-app', 'login-only']);
+    expect(config.clients.map((client) => client.client_id)).toEqual(['m2m-cron', 'web-app', 'spa', 'native-app', 'bff', 'trusted-app', 'login-only', 'device-app', 'partner', 'reports-api']);
     expect(config.users.map((user) => user.username)).toEqual(['alice', 'bob']);
     expect(config.apis[0]).toMatchObject({ identifier: 'http://localhost:3000/api', accessTokenFormat: 'jwt', accessTokenTtl: 600 });
     expect(config.clients.find((client) => client.client_id === 'web-app')!.redirect_uris)
