@@ -1,7 +1,9 @@
 // The flow catalog: every grant Grant Lab can run, described once. The landing page, the flow
 // pages, the live runner, the sample clients and the tests all read it from here. The entries
-// live in two files by the kind of app they serve: apps with a server of their own (and
-// machines), and apps in the browser.
+// live in three files by the kind of app they serve: apps with a server of their own (and
+// machines), apps in the browser, and the grants beyond redirects (a device without a browser,
+// a token presented by a partner or an API).
+import { BEYOND_REDIRECT_FLOWS } from './beyond-redirect-flows.ts';
 import { BROWSER_APP_FLOWS } from './browser-app-flows.ts';
 import type { FailureId } from './failures.ts';
 import type { Reference } from './references.ts';
@@ -19,7 +21,10 @@ export type FlowId =
   | 'backend-for-frontend'
   | 'silent-authentication'
   | 'password'
-  | 'implicit-form-post';
+  | 'implicit-form-post'
+  | 'device-authorization'
+  | 'jwt-bearer'
+  | 'token-exchange';
 
 /**
  * Where a grant stands against OAuth 2.1 (draft-ietf-oauth-v2-1-16), which removes the implicit
@@ -61,10 +66,17 @@ export interface Flow {
   failures: readonly FailureId[];
   /** What the run shows, step by step, before it is run. */
   outline: readonly string[];
+  /**
+   * Another contract client the run plays besides `clientId` (token exchange: the demo API as
+   * reports-api), and the setting that must trust it; the flow page checks both are configured.
+   */
+  alsoPlays?: { clientId: string; grants: readonly string[]; scope: string; trustedBy: 'tokenExchange' | 'assertionIssuers' };
+  /** The trust setting the run's own client needs (JWT bearer: an assertion issuer naming it). */
+  trustedBy?: 'assertionIssuers';
 }
 
 // `as const` in each part: each flow's breakages are known by type, so a runner can test only its own.
-const CATALOG = [...SERVER_FLOWS, ...BROWSER_APP_FLOWS] as const satisfies readonly Flow[];
+const CATALOG = [...SERVER_FLOWS, ...BROWSER_APP_FLOWS, ...BEYOND_REDIRECT_FLOWS] as const satisfies readonly Flow[];
 
 export const FLOWS: readonly Flow[] = CATALOG;
 

@@ -2,15 +2,16 @@
 // names its flow, and the flow catalog supplies its title, summary, badge, OAuth 2.1 standing,
 // caveats and references; the leaf adds only what is specific to how the user got there, and
 // may offer a second flow to run instead (one that is never worse). A leaf that Grant Lab only
-// explains (its flow is still to come) carries its own title, summary and standing.
+// explains (CIBA: see why below) carries its own title, summary and standing.
 import type { FlowId, OAuth21Standing } from './catalog.ts';
-import { BROWSER_BASED_APPS, type Reference, rfc } from './references.ts';
+import { BROWSER_BASED_APPS, CIBA_CORE, type Reference, rfc } from './references.ts';
 
 export type LeafId =
   | 'client-credentials'
   | 'jwt-bearer'
   | 'token-exchange'
   | 'device-authorization'
+  | 'ciba'
   | 'server-sign-in-only'
   | 'server-web-app-several-apis'
   | 'hybrid'
@@ -51,7 +52,6 @@ export interface ExplainedLeaf extends LeafBase {
 
 export type Leaf = RunnableLeaf | ExplainedLeaf;
 
-const EXPLAINED_ONLY = 'Grant Lab explains this grant but cannot run it yet.';
 const CODE_FLOW_NEVER_WORSE = 'Authorization Code with PKCE with scope=openid is never worse: the same sign-in, with its ID token from the back channel instead of the browser, and an access token the day the app needs one.';
 
 export const LEAVES: Readonly<Record<LeafId, Leaf>> = {
@@ -67,43 +67,46 @@ export const LEAVES: Readonly<Record<LeafId, Leaf>> = {
   'jwt-bearer': {
     kind: 'leaf',
     id: 'jwt-bearer',
-    title: 'JWT Bearer grant',
-    summary: 'The client presents a signed JWT assertion, issued by a partner this server trusts, and gets an access token for the subject the assertion names.',
-    oauth21: { verdict: 'extension', text: 'An extension grant (RFC 7523), which OAuth 2.1 leaves as it is.' },
-    caveats: [
-      'The server must trust the assertion’s issuer and check its signature, iss, sub, aud (its own token endpoint) and exp, and should refuse a reused jti (RFC 7523 §3).',
-      'Not to be confused with private_key_jwt client authentication (RFC 7523 §2.2): there the JWT says who the client is; here it says whom the token is for.',
-      EXPLAINED_ONLY,
-    ],
-    references: [rfc(7523, '2.1'), rfc(7523, '3'), rfc(7521)],
+    flowId: 'jwt-bearer',
+    qualifier: 'a partner’s signed assertion',
+    caveats: [],
+    references: [],
   },
   'token-exchange': {
     kind: 'leaf',
     id: 'token-exchange',
-    title: 'Token Exchange',
-    summary: 'An API that received a user’s token trades it at the token endpoint for a new token to call another API on that user’s behalf.',
-    oauth21: { verdict: 'extension', text: 'An extension grant (RFC 8693), which OAuth 2.1 leaves as it is.' },
-    caveats: [
-      'Ask for a narrower token than the one presented: name the downstream API with resource or audience, and only the scopes that call needs (RFC 8693 §2.1).',
-      'Forwarding the user’s original token instead lets every downstream API replay it anywhere it is accepted; exchanging it keeps each token to one audience.',
-      'Delegation is recorded in the act claim, so the downstream API can see who is acting for whom (RFC 8693 §4.1).',
-      EXPLAINED_ONLY,
-    ],
-    references: [rfc(8693, '2.1'), rfc(8693, '4.1')],
+    flowId: 'token-exchange',
+    qualifier: 'an API calling another API for the user',
+    caveats: [],
+    references: [],
   },
   'device-authorization': {
     kind: 'leaf',
     id: 'device-authorization',
-    title: 'Device Authorization Grant',
-    summary: 'The device shows a short code and an address; the user finishes signing in on a phone or laptop while the device polls the token endpoint.',
-    oauth21: { verdict: 'extension', text: 'An extension grant (RFC 8628), which OAuth 2.1 leaves as it is: the user still signs in in a browser, on another device.' },
+    flowId: 'device-authorization',
+    qualifier: 'the user signs in on another device',
+    caveats: [],
+    references: [],
+  },
+  // OpenID Connect CIBA Core 1.0. The engine implements its protocol half (the backchannel
+  // authentication endpoint, poll and ping), and leaves reaching the user's own authentication
+  // device, and authenticating them there, to the deployment (features.ciba's
+  // triggerAuthenticationDevice, then provider.backchannelResult). That half is what CIBA's trust
+  // rests on; a page in the same browser standing in for the user's phone would show only the
+  // plumbing, so Grant Lab explains it and does not run it.
+  ciba: {
+    kind: 'leaf',
+    id: 'ciba',
+    title: 'Client-Initiated Backchannel Authentication (CIBA)',
+    summary: 'The app knows who the user is and asks the authorization server to get their approval on their own phone; the user never touches the app’s screen, and the app polls (or is called back) for the tokens.',
+    oauth21: { verdict: 'outside', text: 'OpenID Connect’s (CIBA Core 1.0), beside OAuth 2.1: an OpenID Connect flow with its own grant type, urn:openid:params:grant-type:ciba.' },
     caveats: [
-      'The device polls no faster than the interval it was given, and slows down when told slow_down (RFC 8628 §3.5).',
-      'A user code can be relayed by an attacker to a victim (remote phishing): the verification page must name the device and ask the user to confirm it is theirs (RFC 8628 §5.4).',
-      'A CLI on the user’s own machine does not need it: it can open the system browser and use a loopback redirect, like any native app (RFC 8252).',
-      EXPLAINED_ONLY,
+      'For a call centre, a point of sale or a kiosk: the app names the user with login_hint (or an ID token hint), and the server reaches their authentication device, typically a push notification to an app they installed.',
+      'Show a binding_message on both screens, so the user approves the request they are looking at and not another one sent at the same time.',
+      'If the user is in front of the device and can read a code from it, the Device Authorization Grant needs no channel to the user’s phone: the user brings their own browser.',
+      'Grant Lab explains CIBA but does not run it: the engine speaks the protocol, and leaves to each deployment the part that makes CIBA what it is, reaching the user’s own authentication device and authenticating them there. A page in this browser playing the user’s phone would show the plumbing, not the trust it rests on.',
     ],
-    references: [rfc(8628, '3'), rfc(8628, '3.5'), rfc(8628, '5.4')],
+    references: [CIBA_CORE, rfc(8628)],
   },
   'server-sign-in-only': {
     kind: 'leaf',

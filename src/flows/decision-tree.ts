@@ -1,5 +1,5 @@
 // The decision tree that picks an OAuth 2.0 grant: yes/no questions, asked in the order of
-// DESIGN.md's table (a machine first, then a device, a server-side web app, the password
+// DESIGN.md's table (a machine first, then a device (or a user approving elsewhere, CIBA), a server-side web app, the password
 // last resort, a single-page app, a native app), plus the questions users ask next (a token
 // from someone else, sign-in only, several APIs, the identity in the front channel, how
 // sensitive a browser app's data is, renewing without refresh tokens). Pure data and one pure
@@ -18,6 +18,7 @@ export type QuestionId =
   | 'foreign-token'
   | 'user-token'
   | 'device'
+  | 'decoupled'
   | 'server-web-app'
   | 'server-access-token'
   | 'several-apis'
@@ -144,13 +145,24 @@ const serverWebApp: Question = {
   no: { because: 'it is not a web app on a server', next: password },
 };
 
+// CIBA Core §1: the consumption device (where the app runs) and the authentication device (the
+// user's phone) are apart, and the user does not interact with the first.
+const decoupled: Question = {
+  kind: 'question',
+  id: 'decoupled',
+  text: 'Is the user away from that device, approving on their own phone while the app already knows who they are?',
+  help: 'Yes for a call centre agent’s screen, a point-of-sale terminal or a kiosk that names the customer and asks their phone to approve. No when the user stands at the device and can read a code from its screen: a TV, a console, a CLI over SSH.',
+  yes: { because: 'the user approves on their own phone, away from the device', next: LEAVES.ciba },
+  no: { because: 'the user can read a code from the device', next: LEAVES['device-authorization'] },
+};
+
 // RFC 8628 §1: for devices that lack a browser or are input-constrained.
 const device: Question = {
   kind: 'question',
   id: 'device',
   text: 'Does the user sign in on a device without a usable browser or keyboard?',
-  help: 'Yes for a smart TV, a games console or a CLI on a remote machine over SSH. A CLI on the user’s own laptop answers No: it can open the browser.',
-  yes: { because: 'the user’s device has no usable browser or keyboard', next: LEAVES['device-authorization'] },
+  help: 'Yes for a smart TV, a games console or a CLI on a remote machine over SSH, and for a terminal that acts for a customer who is not at it (a call centre, a point of sale). A CLI on the user’s own laptop answers No: it can open the browser.',
+  yes: { because: 'the user’s device has no usable browser or keyboard', next: decoupled },
   no: { because: 'the user’s device has a browser and a keyboard', next: serverWebApp },
 };
 

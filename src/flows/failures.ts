@@ -16,7 +16,19 @@ export type FailureId =
   | 'resource-not-granted'
   | 'tampered-code'
   | 'leaked-token'
-  | 'no-csrf-check';
+  | 'no-csrf-check'
+  | 'device-denied'
+  | 'expired-device-code'
+  | 'polls-too-fast'
+  | 'wrong-user-code'
+  | 'untrusted-signature'
+  | 'wrong-assertion-audience'
+  | 'expired-assertion'
+  | 'replayed-assertion'
+  | 'target-not-allowed'
+  | 'expired-subject-token'
+  | 'revoked-subject-token'
+  | 'unsupported-token-type';
 
 export const FAILURES: Record<FailureId, { title: string; explains: string }> = {
   'wrong-client-secret': {
@@ -74,5 +86,53 @@ export const FAILURES: Record<FailureId, { title: string; explains: string }> = 
   'no-csrf-check': {
     title: 'The backend skips its CSRF check',
     explains: 'The backend accepts a state-changing call that carries only the session cookie, which any page the browser visits could make it send.',
+  },
+  'device-denied': {
+    title: 'The user denies the device',
+    explains: 'You press “No, deny it” at the verification page (or Deny at consent). The device’s next poll gets access_denied.',
+  },
+  'expired-device-code': {
+    title: 'The code expires',
+    explains: 'The device asks for a code that lives five seconds (a Grant Lab extension); nobody types it in time, and a poll after that gets expired_token.',
+  },
+  'polls-too-fast': {
+    title: 'The device polls too fast',
+    explains: 'The device polls again at once instead of waiting the interval. The server answers slow_down, and the device waits five seconds more from then on.',
+  },
+  'wrong-user-code': {
+    title: 'A wrong user code',
+    explains: 'The link on the run page carries a code the server never issued, as a mistyped one would be. The verification page refuses it without saying whether any such code exists; type the right one after.',
+  },
+  'untrusted-signature': {
+    title: 'An assertion signed by a key nobody trusts',
+    explains: 'The partner signs with a key that is not among https://partner.example’s trusted keys, as a forger would. The signature check fails: invalid_grant.',
+  },
+  'wrong-assertion-audience': {
+    title: 'An assertion for another server',
+    explains: 'The assertion’s aud names another authorization server. An assertion is for the server it names, and no other: invalid_grant, naming aud.',
+  },
+  'expired-assertion': {
+    title: 'An expired assertion',
+    explains: 'The assertion’s exp passed two minutes ago. invalid_grant, naming exp.',
+  },
+  'replayed-assertion': {
+    title: 'A replayed assertion',
+    explains: 'The same assertion is presented twice. The second is refused by its jti, which the first use spent.',
+  },
+  'target-not-allowed': {
+    title: 'An API it may not get tokens for',
+    explains: 'reports-api asks for a token for the demo API itself, which its policy does not allow: invalid_target.',
+  },
+  'expired-subject-token': {
+    title: 'An expired subject token',
+    explains: 'The user’s token is asked for with a one-second lifetime and exchanged after it expired: invalid_request.',
+  },
+  'revoked-subject-token': {
+    title: 'A revoked subject token',
+    explains: 'The app revokes its refresh token before the API exchanges the user’s token: the grant behind it is gone, and the exchange is refused with invalid_request.',
+  },
+  'unsupported-token-type': {
+    title: 'A token type it does not exchange',
+    explains: 'The API presents the user’s ID token instead of an access token (subject_token_type id_token): unsupported_token_type.',
   },
 };

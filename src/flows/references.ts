@@ -27,3 +27,9 @@ export const OAUTH_2_1: Reference = {
   label: 'OAuth 2.1 (draft-ietf-oauth-v2-1-16)',
   url: 'https://datatracker.ietf.org/doc/html/draft-ietf-oauth-v2-1-16',
 };
+
+/** OpenID Connect Client-Initiated Backchannel Authentication Flow, Core 1.0. */
+export const CIBA_CORE: Reference = {
+  label: 'OpenID Connect CIBA Core 1.0',
+  url: 'https://openid.net/specs/openid-client-initiated-backchannel-authentication-core-1_0.html',
+};

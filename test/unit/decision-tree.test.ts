@@ -7,10 +7,11 @@ import { leafPaths, recommendFlow } from '../../src/flows/decision-tree.ts';
 
 /** answers → leaf, the flow it runs (undefined: explained only), and its badge. */
 const EVERY_PATH: [answers: string, leafId: string, flowId: string | undefined, badge: string | undefined][] = [
-  ['yyy', 'token-exchange', undefined, undefined],
-  ['yyn', 'jwt-bearer', undefined, undefined],
+  ['yyy', 'token-exchange', 'token-exchange', undefined],
+  ['yyn', 'jwt-bearer', 'jwt-bearer', undefined],
   ['yn', 'client-credentials', 'client-credentials', undefined],
-  ['ny', 'device-authorization', undefined, undefined],
+  ['nyy', 'ciba', undefined, undefined],
+  ['nyn', 'device-authorization', 'device-authorization', undefined],
   ['nnyn', 'server-sign-in-only', 'implicit-form-post', 'deprecated'],
   ['nnyyy', 'server-web-app-several-apis', 'several-apis', undefined],
   ['nnyyny', 'hybrid', 'hybrid', undefined],
@@ -30,6 +31,7 @@ const EVERY_QUESTION: [answers: string, questionId: string][] = [
   ['y', 'foreign-token'],
   ['yy', 'user-token'],
   ['n', 'device'],
+  ['ny', 'decoupled'],
   ['nn', 'server-web-app'],
   ['nny', 'server-access-token'],
   ['nnyy', 'several-apis'],
@@ -44,7 +46,7 @@ const EVERY_QUESTION: [answers: string, questionId: string][] = [
 
 /** answers → where the grant stands against OAuth 2.1 (draft-ietf-oauth-v2-1-16). */
 const OAUTH_2_1: Record<string, string> = {
-  yyy: 'extension', yyn: 'extension', yn: 'kept', ny: 'extension',
+  yyy: 'extension', yyn: 'extension', yn: 'kept', nyy: 'outside', nyn: 'extension',
   nnyn: 'outside', nnyyy: 'kept', nnyyny: 'outside', nnyynn: 'kept', nnny: 'removed',
   nnnnyy: 'kept', nnnnynyy: 'kept', nnnnynyn: 'kept', nnnnynn: 'outside', nnnnny: 'kept', nnnnnn: 'kept',
 };
@@ -150,21 +152,20 @@ describe('the recommender’s decision tree', () => {
     expect(recommendationFor('nnnnynyy').instead).toMatchObject({ flowId: 'authorization-code-pkce', why: expect.stringMatching(/^Preferred: refresh tokens with rotation/) });
   });
 
-  it('runs every leaf but the three whose grants are still to come', () => {
+  it('runs every leaf but CIBA, which it explains', () => {
     const explained = leafPaths().filter(({ leaf }) => leaf.flowId === undefined).map(({ leaf }) => leaf.id);
-    expect(explained.sort()).toEqual(['device-authorization', 'jwt-bearer', 'token-exchange']);
+    expect(explained).toEqual(['ciba']);
     for (const flow of FLOWS) expect(leafPaths().some(({ leaf }) => leaf.flowId === flow.id), flow.id).toBe(true);
   });
 
-  it('says outright when Grant Lab only explains a grant', () => {
-    for (const answers of ['yyn', 'yyy', 'ny']) {
-      const recommendation = recommendationFor(answers);
-      expect(recommendation.flowId).toBeUndefined();
-      expect(recommendation.caveats.at(-1)).toBe('Grant Lab explains this grant but cannot run it yet.');
-    }
+  it('says outright that it explains CIBA and does not run it, and why', () => {
+    const ciba = recommendationFor('nyy');
+    expect(ciba.flowId).toBeUndefined();
+    expect(ciba.caveats.at(-1)).toMatch(/^Grant Lab explains CIBA but does not run it: the engine speaks the protocol, and leaves to each deployment/);
+    expect(ciba.references.map((reference) => reference.label).join(' ')).toContain('CIBA');
     expect(recommendationFor('yyy').references.map((reference) => reference.label)).toContain('RFC 8693 §2.1');
     expect(recommendationFor('yyn').references.map((reference) => reference.label)).toContain('RFC 7523 §2.1');
-    expect(recommendationFor('ny').references.map((reference) => reference.label)).toContain('RFC 8628 §3');
+    expect(recommendationFor('nyn').references.map((reference) => reference.label)).toContain('RFC 8628 §3');
   });
 
   it('lists each reference once', () => {
