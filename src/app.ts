@@ -196,6 +196,8 @@ async function assemble(app: FastifyInstance, config: GrantLabConfig, clock: Lab
     api: (identifier) => resources.get(identifier),
     hasUsers: () => accounts.hasUsers(),
     hasDemoAccount: () => accounts.demoAccounts().length > 0,
+    assertionIssuers: config.assertionIssuers,
+    tokenExchange: config.tokenExchange,
   });
   await app.register(recommenderPages, { setupOf });
   await app.register(endpointsPage, { config });

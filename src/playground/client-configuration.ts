@@ -4,6 +4,7 @@
 import * as client from 'openid-client';
 import { recordingFetch } from './recording-fetch.ts';
 import type { RunRecorder } from './run-recorder.ts';
+import type { Actor } from './transcript.ts';
 
 export interface PlaygroundEnvironment {
   issuer: string;
@@ -17,11 +18,15 @@ export interface PlaygroundEnvironment {
  * Discovery, as any client starts: the issuer is all it is configured with. Done once per run
  * (a client caches the metadata); later steps of the same run reuse what it found.
  */
-export async function clientConfiguration(run: RunRecorder, env: PlaygroundEnvironment, options: { secret?: string } = {}): Promise<client.Configuration> {
-  const { clientId } = run.flow;
+export async function clientConfiguration(
+  run: RunRecorder,
+  env: PlaygroundEnvironment,
+  options: { secret?: string; /** Another client the run plays (see Flow.alsoPlays), and who it is in the transcript. */ as?: { clientId: string; actor: Actor } } = {},
+): Promise<client.Configuration> {
+  const clientId = options.as?.clientId ?? run.flow.clientId;
   const secret = options.secret ?? await env.clientSecret(clientId);
   const authentication = secret ? client.ClientSecretBasic(secret) : client.None();
-  const fetchAndRecord = recordingFetch(run, 'client');
+  const fetchAndRecord = recordingFetch(run, options.as?.actor ?? 'client');
   // Only on a plain-http (loopback) issuer; openid-client refuses http otherwise.
   const execute = env.issuer.startsWith('http:') ? [client.allowInsecureRequests] : [];
   let config: client.Configuration;

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { Document, isMap, isSeq, parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
 import { DEFAULT_CONFIG_PATH } from '../config/file.ts';
 import { expandIssuer } from '../config/index.ts';
-import type { ApiDefinition, ClientDefinition } from '../config/types.ts';
+import type { ApiDefinition, AssertionIssuer, ClientDefinition, TokenExchangePolicy } from '../config/types.ts';
 import type { Flow } from '../flows/catalog.ts';
 
 export interface SetupLookup {
@@ -19,13 +19,16 @@ export interface SetupLookup {
   api(identifier: string): ApiDefinition | undefined;
   hasUsers(): boolean;
   hasDemoAccount(): boolean;
+  /** The trust settings as configured: assertion issuers, token exchange policies. */
+  assertionIssuers: readonly AssertionIssuer[];
+  tokenExchange: readonly TokenExchangePolicy[];
   /** Where the configuration came from, for the instructions. */
   source: string;
 }
 
 export interface Snippet {
   /** The top-level list the entry goes under. */
-  under: 'clients' | 'apis' | 'users';
+  under: 'clients' | 'apis' | 'users' | 'assertionIssuers' | 'tokenExchange';
   yaml: string;
 }
 
@@ -65,8 +68,10 @@ const list = (value: unknown, fallback: string[]) => (Array.isArray(value) ? val
 const missingFrom = (needed: string[], have: string[]) => needed.filter((item) => !have.includes(item));
 const names = (items: string[]) => items.map((item) => `\`${item}\``).join(', ');
 
+type ClientRole = Pick<Flow, 'clientId' | 'grants' | 'responseType' | 'scope'>;
+
 /** What the engine's registration lacks of the contract's, for what a run does with it. */
-function clientProblems(flow: Flow, needed: ClientDefinition, have: Record<string, unknown>, issuer: string): string[] {
+function clientProblems(flow: ClientRole, needed: ClientDefinition, have: Record<string, unknown>, issuer: string): string[] {
   const id = `\`${flow.clientId}\``;
   const problems: string[] = [];
   if (needed.client_secret && !have.client_secret) problems.push(`${id} has no client_secret: the run authenticates with one.`);
@@ -100,21 +105,63 @@ function clientProblems(flow: Flow, needed: ClientDefinition, have: Record<strin
   return problems;
 }
 
-export async function flowSetup(flow: Flow, lookup: SetupLookup): Promise<FlowSetup> {
-  const { issuer } = lookup;
-  const entry = contractEntry('clients', (client) => client.get('client_id') === flow.clientId);
-  const needed = expandIssuer(entry.toJSON() as ClientDefinition, issuer);
-  const problems: string[] = [];
-  const snippets: Snippet[] = [];
-
-  const have = await lookup.client(flow.clientId).catch(() => undefined);
-  const clientIssues = have ? clientProblems(flow, needed, have, issuer) : [`The configuration has no client \`${flow.clientId}\`, the client this run plays.`];
+/** The contract client `role` names, as the engine holds it, with what it lacks. */
+async function clientSetup(role: ClientRole, lookup: SetupLookup, problems: string[], snippets: Snippet[], which: 'the' | 'a' = 'the'): Promise<ClientDefinition> {
+  const entry = contractEntry('clients', (client) => client.get('client_id') === role.clientId);
+  const needed = expandIssuer(entry.toJSON() as ClientDefinition, lookup.issuer);
+  const have = await lookup.client(role.clientId).catch(() => undefined);
+  const clientIssues = have ? clientProblems(role, needed, have, lookup.issuer) : [`The configuration has no client \`${role.clientId}\`, ${which} client this run plays.`];
   problems.push(...clientIssues);
   if (clientIssues.length) snippets.push(snippet('clients', entry));
+  return needed;
+}
+
+/** The contract's trust entry for a client: the assertion issuer naming it, or its exchange policy. */
+const contractTrust = (setting: 'assertionIssuers' | 'tokenExchange', clientId: string) => contractEntry(setting, (item) => {
+  const named = item.toJSON() as { client?: string; clients?: string[] };
+  return named.client === clientId || named.clients?.includes(clientId) === true;
+});
+
+/** The trust the contract configures for a run's client: an assertion issuer, a token exchange policy. */
+function trustProblems(setting: 'assertionIssuers' | 'tokenExchange', clientId: string, lookup: SetupLookup): string | undefined {
+  const entry = expandIssuer(contractTrust(setting, clientId).toJSON() as unknown, lookup.issuer);
+  const covers = (have: readonly string[], want: readonly string[]) => want.every((item) => have.includes(item));
+  if (setting === 'assertionIssuers') {
+    const needed = entry as AssertionIssuer;
+    const have = lookup.assertionIssuers.find((issuer) => issuer.issuer === needed.issuer);
+    const kid = needed.jwks?.keys[0]?.kid;
+    const ok = have !== undefined && have.clients.includes(clientId) && covers(have.scopes, needed.scopes)
+      && (have.subjects.includes('*') || covers(have.subjects, needed.subjects)) && (have.jwks_uri !== undefined || have.jwks?.keys.some((key) => key.kid === kid));
+    return ok ? undefined : `The configuration does not trust \`${needed.issuer}\` with its demo key for \`${clientId}\` (\`assertionIssuers\`): the run signs its assertion with that key.`;
+  }
+  const needed = entry as TokenExchangePolicy;
+  const have = lookup.tokenExchange.find((policy) => policy.client === clientId);
+  const ok = have !== undefined && covers(have.subjectTokenAudiences, needed.subjectTokenAudiences) && covers(have.audiences, needed.audiences) && covers(have.scopes, needed.scopes);
+  return ok ? undefined : `The configuration has no \`tokenExchange\` policy letting \`${clientId}\` exchange tokens for ${names(needed.subjectTokenAudiences)} for ${names(needed.audiences)}, as the run does.`;
+}
+
+function trustSetup(setting: 'assertionIssuers' | 'tokenExchange', clientId: string, lookup: SetupLookup, problems: string[], snippets: Snippet[]): void {
+  const problem = trustProblems(setting, clientId, lookup);
+  if (!problem) return;
+  problems.push(problem);
+  snippets.push(snippet(setting, contractTrust(setting, clientId)));
+}
+
+export async function flowSetup(flow: Flow, lookup: SetupLookup): Promise<FlowSetup> {
+  const { issuer } = lookup;
+  const problems: string[] = [];
+  const snippets: Snippet[] = [];
+  const needed = await clientSetup(flow, lookup, problems, snippets);
+  if (flow.trustedBy) trustSetup(flow.trustedBy, flow.clientId, lookup, problems, snippets);
+  if (flow.alsoPlays) {
+    await clientSetup({ ...flow.alsoPlays, responseType: undefined }, lookup, problems, snippets, 'a');
+    trustSetup(flow.alsoPlays.trustedBy, flow.alsoPlays.clientId, lookup, problems, snippets);
+  }
+  const scopes = [...words(flow.scope) ?? [], ...words(flow.alsoPlays?.scope) ?? []];
 
   for (const entry of CONTRACT_APIS) {
     const api = expandIssuer(entry.toJSON() as ApiDefinition, issuer);
-    const apiScopes = (words(flow.scope) ?? []).filter((scope) => Object.hasOwn(api.scopes, scope));
+    const apiScopes = scopes.filter((scope) => Object.hasOwn(api.scopes, scope));
     if (!apiScopes.length) continue;
     const configured = lookup.api(api.identifier);
     const undefinedScopes = configured ? apiScopes.filter((scope) => !Object.hasOwn(configured.scopes, scope)) : [];
@@ -126,7 +173,7 @@ export async function flowSetup(flow: Flow, lookup: SetupLookup): Promise<FlowSe
   if (flow.grants.includes('password') && !lookup.hasDemoAccount()) {
     problems.push('The configuration has no demo user (`demo: true`): the run signs in with a password it may show.');
     snippets.push(snippet('users', DEMO_USER));
-  } else if (list(needed.redirect_uris, []).length && !lookup.hasUsers()) {
+  } else if ((list(needed.redirect_uris, []).length || flow.runsIn === 'server' && !flow.grants.includes('client_credentials')) && !lookup.hasUsers()) {
     problems.push('The configuration has no user to sign in as.');
     snippets.push(snippet('users', DEMO_USER));
   }

@@ -55,7 +55,7 @@ export function carriesTokens(body: string): boolean {
   return /"(access_token|refresh_token|id_token)"\s*:/.test(body);
 }
 
-export function recordingFetch(run: RunRecorder, from: Actor, options: { title?: string } = {}): typeof fetch {
+export function recordingFetch(run: RunRecorder, from: Actor, options: { title?: string; /** Record this exchange? Every one, unless it says. */ record?: (response: RawResponse) => boolean } = {}): typeof fetch {
   return async (input, init = {}) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
     const request: RawRequest = {
@@ -66,6 +66,7 @@ export function recordingFetch(run: RunRecorder, from: Actor, options: { title?:
     };
     const response = await fetch(url, { ...init, redirect: 'manual' });
     const raw = await readResponse(response);
+    if (options.record && !options.record(raw)) return response;
     const step: Step = {
       kind: 'http',
       title: options.title ?? titleFor(request.method, url),

@@ -3,7 +3,7 @@
 // back through its store once (in order), so a durable store sees every change; the route that
 // played the run waits for the writes (saved()) before it answers.
 import { type FailureOf, type Flow, flowById, type FlowId } from '../flows/catalog.ts';
-import type { BackendSession, ClientCache, PendingAuthorization, Run, RunStatus, RunTokens } from './run.ts';
+import type { BackendSession, ClientCache, DevicePoll, DeviceWait, PendingAuthorization, Run, RunStatus, RunTokens } from './run.ts';
 import type { RunStore } from './run-store.ts';
 import type { Actor, Step } from './transcript.ts';
 
@@ -28,6 +28,7 @@ export class RunRecorder<out Id extends FlowId = FlowId> {
   get pending(): Readonly<PendingAuthorization> | undefined { return this.#run.pending; }
   get cache(): Readonly<ClientCache> { return this.#run.cache; }
   get session(): Readonly<BackendSession> | undefined { return this.#run.session; }
+  get device(): Readonly<DeviceWait> | undefined { return this.#run.device; }
 
   /** Adds one step to the transcript. */
   recordStep(step: Step): void {
@@ -45,6 +46,29 @@ export class RunRecorder<out Id extends FlowId = FlowId> {
   awaitBrowser(pending: PendingAuthorization): void {
     this.#run.pending = { ...pending };
     this.#write(() => this.#store.awaitState(this.#run, pending.state));
+  }
+
+  /** A device shows its code and starts polling (RFC 8628 §3.3, §3.4). */
+  awaitDevice(device: DeviceWait): void {
+    this.#run.device = { ...device, polls: [...device.polls] };
+    this.#write();
+  }
+
+  /** One poll answered, and when the device polls next (at a new interval, after slow_down). */
+  recordPoll(poll: DevicePoll, next: { interval: number; nextPollAt: number }): void {
+    const device = this.#run.device!;
+    device.polls.push(poll);
+    device.interval = next.interval;
+    device.nextPollAt = next.nextPollAt;
+    this.#write();
+  }
+
+  /**
+   * Takes, or keeps, the right to poll for this run for `seconds`: one poller per run, whichever
+   * instance serves it. False when another holds it.
+   */
+  holdPoller(owner: string, seconds: number): Promise<boolean> {
+    return this.#store.lease(this.#run.id, owner, seconds);
   }
 
   /** The client signed out: it forgets its tokens and its session, and waits for nothing. */

@@ -35,6 +35,8 @@ export interface RunStore {
   follow(run: Run, key: TrailKey): Promise<void>;
   /** The run following this key, unlike takeByState as often as asked. */
   followed(key: TrailKey): Promise<Run | undefined>;
+  /** Claims, or renews for its holder, a lease on background work for a run (a device's poller). */
+  lease(runId: string, owner: string, seconds: number): Promise<boolean>;
 }
 
 export const RUN_LIFETIME_SECONDS = 60 * 60;
@@ -60,6 +62,7 @@ const NAMESPACE = {
   trail: 'playground-trail',
   trailCount: 'playground-trail-count',
   started: 'playground-runs-started',
+  poller: 'playground-poller',
 } as const;
 
 const trailKey = (key: TrailKey) => ('state' in key ? `state:${key.state}` : `interaction:${key.interaction}`);
@@ -132,6 +135,12 @@ export class StoredRunStore implements RunStore {
   async followed(key: TrailKey): Promise<Run | undefined> {
     const id = await this.#records.get<string>(NAMESPACE.trail, trailKey(key));
     return id === undefined ? undefined : this.get(id);
+  }
+
+  async lease(runId: string, owner: string, seconds: number): Promise<boolean> {
+    if (await this.#records.claim(NAMESPACE.poller, runId, owner, seconds) !== owner) return false;
+    await this.#records.set(NAMESPACE.poller, runId, owner, seconds);
+    return true;
   }
 
   #remainingSeconds(run: Run): number {

@@ -5,6 +5,7 @@ import { curlCommand } from './curl.ts';
 import { clientLabel, type Run } from './run.ts';
 import { runnerOf } from './runners/index.ts';
 import { type ActionId, ACTIONS, availableActions } from './runners/lifecycle.ts';
+import { qrSvg } from '../qr/render.ts';
 import { sequenceDiagram } from './sequence-diagram.ts';
 import type { Actor, RawRequest, RawResponse, Step } from './transcript.ts';
 
@@ -60,6 +61,23 @@ const CHANNEL: Record<Step['kind'], string> = {
 
 const STATUS_TEXT: Record<number, string> = { 200: 'OK', 302: 'Found', 303: 'See Other', 400: 'Bad Request', 403: 'Forbidden', 429: 'Too Many Requests' };
 const statusLine = (status: number) => `${status} ${STATUS_TEXT[status] ?? ''}`.trim();
+
+/** A device's wait, for its panel: the code to type, the link and its QR code while it waits, every poll. */
+function deviceView(run: Run) {
+  const { device } = run;
+  if (!device) return undefined;
+  const waiting = run.status === 'waiting-for-browser';
+  return {
+    userCode: device.userCode,
+    verificationUri: device.verificationUri,
+    link: device.link,
+    interval: device.interval,
+    expiresAt: new Date(device.expiresAt).toISOString(),
+    waiting,
+    qr: waiting ? qrSvg(device.link, { title: `QR code for ${device.link}` }) : undefined,
+    polls: device.polls.map((poll, index) => ({ number: index + 1, at: new Date(poll.at).toISOString().slice(11, 19), answer: poll.answer })),
+  };
+}
 
 export function runView(run: Run) {
   const flow = flowById(run.flowId);
@@ -124,5 +142,6 @@ export function runView(run: Run) {
     steps,
     actions,
     tokens: Object.entries(run.tokens).filter(([, value]) => value),
+    device: deviceView(run),
   };
 }

@@ -40,6 +40,31 @@ export interface ClientCache {
   keys?: { jwks: JSONWebKeySet; uat: number };
 }
 
+/** One poll of a device's token request, and what the server answered. */
+export interface DevicePoll {
+  at: number;
+  /** authorization_pending, slow_down, tokens, or the error that ended the run. */
+  answer: string;
+}
+
+/**
+ * What a device keeps while it polls (RFC 8628 §3.4): its codes, the interval it keeps, when it
+ * polls next, and each poll so far. On the run, so that whichever instance serves the run can
+ * carry on polling after a restart.
+ */
+export interface DeviceWait {
+  deviceCode: string;
+  userCode: string;
+  verificationUri: string;
+  /** What the run page links to and shows as a QR code: verification_uri_complete (or, broken, a wrong code's). */
+  link: string;
+  /** Seconds between polls: the server's interval, five more for each slow_down. */
+  interval: number;
+  expiresAt: number;
+  nextPollAt: number;
+  polls: DevicePoll[];
+}
+
 export interface Run {
   id: string;
   flowId: FlowId;
@@ -53,6 +78,7 @@ export interface Run {
   tokens: RunTokens;
   pending?: PendingAuthorization;
   session?: BackendSession;
+  device?: DeviceWait;
   cache: ClientCache;
 }
 

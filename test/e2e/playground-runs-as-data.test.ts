@@ -52,6 +52,12 @@ class JsonRunStore implements RunStore {
   async followed(): Promise<Run | undefined> {
     return undefined;
   }
+
+  readonly #leases = new Map<string, string>();
+  async lease(runId: string, owner: string): Promise<boolean> {
+    if (!this.#leases.has(runId)) this.#leases.set(runId, owner);
+    return this.#leases.get(runId) === owner;
+  }
 }
 
 /** Where `value` holds something JSON would not keep as it is. */

@@ -82,7 +82,7 @@ describe('a configuration that extends the demo setup', () => {
       clients: [{ client_id: 'web-app', client_secret: 'another-secret', grant_types: ['client_credentials'], response_types: [] }],
       users: [{ username: 'alice', password: null, passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g' }],
     } as never);
-    expect(config.clients.map((client) => client.client_id)).toEqual(['m2m-cron', 'spa', 'native-app', 'bff', 'login-only', 'web-app']);
+    expect(config.clients.map((client) => client.client_id)).toEqual(['m2m-cron', 'spa', 'native-app', 'bff', 'login-only', 'device-app', 'partner', 'reports-api', 'web-app']);
     expect(clientOf(config, 'web-app')).toEqual({ client_id: 'web-app', client_secret: 'another-secret', grant_types: ['client_credentials'], response_types: [] });
     expect(config.users.map((user) => user.username)).toEqual(['alice']);
     expect(config.users[0]).not.toHaveProperty('password');

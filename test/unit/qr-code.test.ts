@@ -1,9 +1,12 @@
 // The QR encoder (src/qr/), read back by an independent decoder (jsQR) from the pixels a camera
 // would see: every version from 1 to 10, the verification URIs a device shows among them.
-import jsQR from 'jsqr';
+import jsQRModule from 'jsqr';
 import { describe, expect, it } from 'vitest';
 import { encodeQr } from '../../src/qr/qr-code.ts';
 import { qrSvg, qrText } from '../../src/qr/render.ts';
+
+// jsqr is CommonJS: its default export is the decoder function, which its types do not say.
+const jsQR = jsQRModule as unknown as (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
 
 /** The matrix as RGBA pixels, `scale` per module, with a quiet zone of four modules. */
 function pixels(matrix: boolean[][], scale = 4): { data: Uint8ClampedArray; width: number } {

@@ -71,8 +71,10 @@ export async function runRoutes(app: FastifyInstance, { environment: env, runs, 
   app.get<{ Params: { id: string } }>('/playground/runs/:id', { schema: { params: runIdParams }, onSend: sendHeaders(FRAMING_SAME_ORIGIN) }, async (request, reply) => {
     const run = await runOrNotFound(runs, request, reply);
     if (!run) return reply;
-    const view = runView(run);
     const runner = runnerOf(run.flowId);
+    // Background work this run waits on goes on here if nobody holds it (after a restart).
+    if (!isPlayedInBrowser(runner) && run.status === 'waiting-for-browser') runner.resume?.(new RunRecorder(run, runs), env);
+    const view = runView(run);
     const browserClient = isPlayedInBrowser(runner) ? browserClientPage(view.flow.clientId, env) : undefined;
     const frontend = isPlayedInBrowser(runner) ? undefined : runner.frontend;
     return reply.viewAsync('run', { ...view, browserClient, frontend, issuer: env.issuer, api: env.api });

@@ -9,9 +9,10 @@
 // (silent-authentication), is a BrowserRunner whose script handles it, sharing its client's
 // callback page; a client that is a backend of its own (backend-for-frontend) is a ServerRunner
 // that serves more routes under its client's path, sets its session cookie on the callback's
-// answer and has a frontend on the run page; a polling flow (device authorization, to come)
-// starts without sending the browser anywhere and records each poll through the same
-// RunRecorder operations until it settles.
+// answer and has a frontend on the run page; a polling flow (device-authorization) starts
+// without sending the browser anywhere, polls in the background recording each poll through
+// the same RunRecorder operations until it settles, and `resume`s when its run page is shown
+// and no poller holds the run (after a restart, or on another instance).
 import type { FastifyInstance } from 'fastify';
 import type { FlowId, RunsIn } from '../../flows/catalog.ts';
 import type { PlaygroundEnvironment } from '../client-configuration.ts';
@@ -77,6 +78,8 @@ export interface ServerRunner<Id extends FlowId> extends RunnerCommon {
   routes?(app: FastifyInstance, env: PlaygroundEnvironment, runs: RunStore): Promise<void>;
   /** The browser half of a client that is a backend of its own: its page, played on the run page. */
   frontend?: Frontend;
+  /** Background work the run waits on (a device's polling), carried on where it was left. */
+  resume?(run: RunRecorder<Id>, env: PlaygroundEnvironment): void;
 }
 
 /**

@@ -18,6 +18,12 @@ export function lifetimeParameters(run: RunRecorder): Record<string, string> {
   return run.failure === 'expired-token' ? { expires_in: String(EXPIRED_TOKEN_LIFETIME) } : {};
 }
 
+/** Waits until a token asked for with EXPIRED_TOKEN_LIFETIME has expired, for real, and says so. */
+export async function waitOutToken(run: RunRecorder): Promise<void> {
+  run.recordStep({ kind: 'note', title: 'Waiting for the token to expire', actor: 'client', lines: [['waited', `${EXPIRY_WAIT_MS / 1000} s`]] });
+  await sleep(EXPIRY_WAIT_MS);
+}
+
 /** The end of every server-played run: wait out the token if asked, call the demo API, conclude. */
 export async function endRunWithApiCall(
   run: RunRecorder,
@@ -26,10 +32,7 @@ export async function endRunWithApiCall(
   accessToken: string,
   outcome: (status: number) => string,
 ): Promise<void> {
-  if (run.failure === 'expired-token') {
-    run.recordStep({ kind: 'note', title: 'Waiting for the token to expire', actor: 'client', lines: [['waited', `${EXPIRY_WAIT_MS / 1000} s`]] });
-    await sleep(EXPIRY_WAIT_MS);
-  }
+  if (run.failure === 'expired-token') await waitOutToken(run);
   const response = await callDemoApi(run, env, path, accessToken);
   if (response.ok) run.succeed(outcome(response.status));
   else run.fail('api', 'The demo API refused the access token', `HTTP ${response.status}: ${response.headers.get('www-authenticate')}`);
