@@ -38,6 +38,10 @@ function candidates(): URL[] {
 function send(upstream: URL, incoming: IncomingMessage, body: Buffer): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const outgoing = forward({
+      // A connection per request: a pooled one to an instance that has just died fails on its
+      // next request, after the request was sent, so it could not be sent elsewhere safely; a
+      // new one is refused, and the request goes to another instance, never having left.
+      agent: false,
       host: upstream.hostname,
       port: upstream.port,
       method: incoming.method,

@@ -46,7 +46,10 @@ export class StoreAdapter implements Adapter {
 
   async consume(id: string): Promise<void> {
     const result = await this.#store.consume(this.#model, id, Math.floor(Date.now() / 1000));
-    if (result.outcome !== 'already-consumed') return;
+    if (result.outcome === 'consumed') return;
+    // Gone since the engine found it: a parallel replay revoked its grant (below), or it was
+    // destroyed or expired. Either way it is no longer there to be used: refused, not issued.
+    if (result.outcome === 'missing') throw new errors.InvalidGrant(REPLAYED[this.#model] ?? `${this.#model} already consumed`);
     // RFC 6749 §4.1.2 and RFC 9700 §4.14.2: a code or rotated refresh token used twice is a
     // replay, refused, and what it issued is revoked, as the engine does for a sequential one.
     // Destroying the grant is what makes every token of it fail (each use checks the grant),

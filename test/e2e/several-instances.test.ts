@@ -78,13 +78,16 @@ describe.skipIf(skip)('several instances on one Redis', () => {
   });
 
   it('redeem a code once of five parallel tries spread over both, and revoke what it issued', async () => {
-    const signedIn = await signInForCode(issuer, { resource: `${issuer}/api`, start: second.url });
-    const answers = await Promise.all([first, second, first, second, first].map((instance) => redeem(instance.url, signedIn)));
-    const won = answers.filter((answer) => answer.status === 200);
-    expect(won).toHaveLength(1);
-    expect(answers.filter((answer) => answer.status === 400).map((answer) => answer.body.error)).toEqual(Array(4).fill('invalid_grant'));
-    // A replay revokes the grant (RFC 6749 §4.1.2): the one token issued stops working everywhere.
-    for (const instance of [first, second]) expect((await callApi(instance.url, '/me', won[0]!.body.access_token!)).status).toBe(401);
+    // Several codes, as a race lost once in a while is a race lost.
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const signedIn = await signInForCode(issuer, { resource: `${issuer}/api`, start: second.url });
+      const answers = await Promise.all([first, second, first, second, first].map((instance) => redeem(instance.url, signedIn)));
+      const won = answers.filter((answer) => answer.status === 200);
+      expect(won).toHaveLength(1);
+      expect(answers.filter((answer) => answer.status === 400).map((answer) => answer.body.error)).toEqual(Array(4).fill('invalid_grant'));
+      // A replay revokes the grant (RFC 6749 §4.1.2): the one token issued stops working everywhere.
+      for (const instance of [first, second]) expect((await callApi(instance.url, '/me', won[0]!.body.access_token!)).status).toBe(401);
+    }
   });
 
   it('see a revocation made on one instance at the other', async () => {

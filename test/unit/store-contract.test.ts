@@ -115,6 +115,17 @@ describe.each(stores)('the %s store', (name, open) => {
     expect(await store.find('AccessToken', 'issued')).toBeUndefined();
   });
 
+  it('refuses a redemption whose code a parallel replay has revoked since the engine found it', async () => {
+    // Found by three requests at once; the first consumes, the second is a replay and revokes
+    // the grant (the code with it); the third, consuming last, finds it gone: refused too.
+    const codes = new StoreAdapter('AuthorizationCode', store);
+    await store.upsert('Grant', 'g-race', { jti: 'g-race' }, 600);
+    await codes.upsert('raced', { jti: 'raced', grantId: 'g-race' }, 60);
+    await codes.consume('raced');
+    await expect(codes.consume('raced')).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(codes.consume('raced')).rejects.toMatchObject({ error: 'invalid_grant', error_detail: 'authorization code already consumed' });
+  });
+
   it('gives a claimed key to the first claimer, and a taken record to one taker', async () => {
     const claims = await Promise.all(['first', 'second', 'third'].map((who) => store.records.claim('trail', 'state-1', who, 600)));
     expect(new Set(claims).size).toBe(1);
