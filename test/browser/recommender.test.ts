@@ -13,10 +13,11 @@ const { server, browser, page, expectedStatuses } = chromiumForThisFile({ width:
  * badge, and the flow its run form posts (undefined: explained only, no run form).
  */
 const EVERY_PATH: { answers: string; leaf: string; title: string; badge?: string; flow?: string }[] = [
-  { answers: 'yyy', leaf: 'token-exchange', title: 'Token Exchange', badge: 'Explained here: Grant Lab cannot run it yet' },
-  { answers: 'yyn', leaf: 'jwt-bearer', title: 'JWT Bearer grant', badge: 'Explained here: Grant Lab cannot run it yet' },
+  { answers: 'yyy', leaf: 'token-exchange', title: 'Token Exchange', flow: 'token-exchange' },
+  { answers: 'yyn', leaf: 'jwt-bearer', title: 'JWT Bearer grant', flow: 'jwt-bearer' },
   { answers: 'yn', leaf: 'client-credentials', title: 'Client Credentials', flow: 'client-credentials' },
-  { answers: 'ny', leaf: 'device-authorization', title: 'Device Authorization Grant', badge: 'Explained here: Grant Lab cannot run it yet' },
+  { answers: 'nyy', leaf: 'ciba', title: 'Client-Initiated Backchannel Authentication (CIBA)', badge: 'Explained here: Grant Lab does not run it' },
+  { answers: 'nyn', leaf: 'device-authorization', title: 'Device Authorization Grant', flow: 'device-authorization' },
   { answers: 'nnyn', leaf: 'server-sign-in-only', title: 'Implicit with Form Post (sign-in only)', badge: 'Legacy: prefer Authorization Code with PKCE', flow: 'implicit-form-post' },
   { answers: 'nnyyy', leaf: 'server-web-app-several-apis', title: 'Several APIs: one sign-in, a token per API', flow: 'several-apis' },
   { answers: 'nnyyny', leaf: 'hybrid', title: 'Hybrid flow (code id_token)', flow: 'hybrid' },
@@ -32,10 +33,11 @@ const EVERY_PATH: { answers: string; leaf: string; title: string; badge?: string
 
 /** Where each leaf of /tree links: its flow page, or its recommendation when it only explains. */
 const TREE_LINKS: Record<string, string> = {
-  'token-exchange': '/?answers=yyy#current-step',
-  'jwt-bearer': '/?answers=yyn#current-step',
+  'token-exchange': '/flows/token-exchange',
+  'jwt-bearer': '/flows/jwt-bearer',
   'client-credentials': '/flows/client-credentials',
-  'device-authorization': '/?answers=ny#current-step',
+  ciba: '/?answers=nyy#current-step',
+  'device-authorization': '/flows/device-authorization',
   'server-sign-in-only': '/flows/implicit-form-post',
   'server-web-app-several-apis': '/flows/several-apis',
   hybrid: '/flows/hybrid',
@@ -171,12 +173,12 @@ describe.skipIf(browserMissing)('the recommender in Chromium', () => {
     for (const [leaf, href] of Object.entries(TREE_LINKS)) {
       expect(await page.locator(`#leaf-${leaf} a.tree-leaf-title`).getAttribute('href'), leaf).toBe(href);
     }
-    expect(await page.locator('.tree-question-text').count()).toBe(14);
+    expect(await page.locator('.tree-question-text').count()).toBe(15);
     await screenshot(page, 'flow-tree');
 
-    await page.locator('#leaf-device-authorization a.tree-leaf-title').click();
-    await readyFor('ny');
-    expect(await page.locator('#result-heading').textContent()).toBe('Device Authorization Grant');
+    await page.locator('#leaf-ciba a.tree-leaf-title').click();
+    await readyFor('nyy');
+    expect(await page.locator('#result-heading').textContent()).toBe('Client-Initiated Backchannel Authentication (CIBA)');
   });
 
   it.each(HOSTILE)('never runs script sent as answers: %s', async (payload) => {
@@ -238,7 +240,7 @@ describe.skipIf(browserMissing)('the recommender in Chromium', () => {
       ['/?answers=nnyn', 'recommender-instead-phone'],
       ['/', 'recommender-every-flow-phone'],
       ['/?answers=nnny', 'recommender-discouraged-phone'],
-      ['/?answers=yyy#current-step', 'recommender-explained-phone'],
+      ['/?answers=nyy#current-step', 'recommender-explained-phone'],
       ['/tree', 'flow-tree-phone'],
     ];
     for (const [path, name] of shots) {
