@@ -26,8 +26,7 @@ const SCOPE = `${findFlow('device-authorization')!.scope} offline_access`;
 
 const print = (line = '') => process.stdout.write(`${line}\n`);
 
-// RFC 8628 §3.3: what the user was shown is all there is; stopping leaves nothing to undo, the
-// codes expire unused on the server.
+// Stopping leaves nothing to undo: the codes expire unused on the server (RFC 8628 §3.2, expires_in).
 const cancel = () => {
   print('\nCancelled: stopped waiting for the sign-in. The code expires unused.');
   process.exit(130);
@@ -53,28 +52,36 @@ print();
 print(`  On your phone or computer, open   ${device.verification_uri}`);
 print(`  and enter the code                ${device.user_code}`);
 print();
-// RFC 8628 §3.3.1: the complete URI carries the code, for a QR code or a link; the user still
-// types nothing, but still confirms the device is theirs (§5.4).
+// RFC 8628 §3.3.1: the complete URI carries the code, for a QR code or a link; the user types
+// nothing, but still confirms the device is theirs (§5.4).
 if (device.verification_uri_complete) {
   print(`  Or scan this QR code, or open     ${device.verification_uri_complete}`);
   print();
   print(qrText(device.verification_uri_complete));
   print();
 }
-print(`The code expires in ${Math.round(device.expires_in / 60)} minutes. Waiting for you to sign in (Ctrl-C to stop)...`);
+const lifetime = device.expires_in >= 120 ? `${Math.round(device.expires_in / 60)} minutes` : `${device.expires_in} seconds`;
+print(`The code expires in ${lifetime}. Waiting for you to sign in (Ctrl-C to stop)...`);
 
+/** RFC 8628 §3.5: the answers that end the polls without tokens. */
+function whyNoTokens(error: unknown): string {
+  const code = error instanceof client.ResponseBodyError ? error.error : undefined;
+  if (code === 'access_denied') return 'The sign-in was denied (access_denied): whoever opened the code said this device is not theirs, or did not allow it.';
+  // openid-client also gives up by itself once expires_in has passed.
+  if (code === 'expired_token' || (error instanceof client.ClientError && error.code === 'OAUTH_TIMEOUT')) {
+    return 'The code expired before anyone signed in with it (expired_token). Run again for a new code.';
+  }
+  return `The sign-in failed: ${describeOAuthError(error)}`;
+}
+
+printEachPoll(config, print);
 let tokens: Awaited<ReturnType<typeof client.pollDeviceAuthorizationGrant>>;
 try {
-  printEachPoll(config, print);
   // RFC 8628 §3.5: the device waits `interval` seconds between polls (openid-client does, the
   // first poll included) and 5 more for every slow_down; it stops at expires_in.
   tokens = await client.pollDeviceAuthorizationGrant(config, device);
 } catch (error) {
-  const code = error instanceof client.ResponseBodyError ? error.error : undefined;
-  if (code === 'access_denied') print('The sign-in was denied (access_denied): whoever opened the code said this device is not theirs, or did not allow it.');
-  else if (code === 'expired_token' || (error instanceof client.ClientError && error.code === 'OAUTH_TIMEOUT')) {
-    print('The code expired before anyone signed in with it (expired_token). Run again for a new code.');
-  } else print(`The sign-in failed: ${describeOAuthError(error)}`);
+  print(whyNoTokens(error));
   process.exit(1);
 }
 process.off('SIGINT', cancel);
