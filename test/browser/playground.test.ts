@@ -22,6 +22,9 @@ const HAPPY: [string, RegExp, number[]][] = [
   // The page's call without its CSRF token is refused, on purpose.
   ['backend-for-frontend', /Succeeded\. Signed in as alice; the page called its backend with only an HttpOnly session cookie, .* no token reached the browser\. A call without the CSRF token was refused\./, [403]],
   ['silent-authentication', /Succeeded\. No session at first: the hidden iframe got login_required, and the redirect fallback signed you in\. The renewal in the hidden iframe then brought a new code without any page shown; the demo API answered 200/, []],
+  ['device-authorization', /Succeeded\. alice signed in on another device after \d+ polls?; the device's token got 200 from the demo API/, []],
+  ['jwt-bearer', /Succeeded\. The partner's assertion about alice got a token for her; the demo API answered 200/, []],
+  ['token-exchange', /Succeeded\. The demo API, as reports-api, exchanged alice's token for a Billing API token acting for that user \(act: reports-api\), and read \d+ invoices with it\./, []],
 ];
 
 /** The checks a run that succeeds may show failed: a silent request's login_required, which the fallback answers. */
@@ -57,6 +60,18 @@ const BROKEN: [string, string, RegExp, number[]][] = [
   ['silent-authentication', 'third-party-cookies-blocked', /Failed\. No session at first: .* The renewal in the hidden iframe got login_required too: the iframe carried no cookie/, []],
   ['silent-authentication', 'tampered-state', /The app refused the response in the hidden iframe: unexpected "state"/, []],
   ['silent-authentication', 'redirect-uri-mismatch', /The hidden iframe never answered: the server refused to redirect \(invalid_redirect_uri/, [400]],
+  ['device-authorization', 'device-denied', /The user denied the device.*access_denied/, []],
+  ['device-authorization', 'expired-device-code', /The code expired before the user answered.*expired_token/, []],
+  ['device-authorization', 'polls-too-fast', /Succeeded\. alice signed in on another device after \d+ polls \(told slow_down once\)/, []],
+  ['device-authorization', 'wrong-user-code', /Succeeded\. alice signed in on another device after \d+ polls?;/, [400]],
+  ['jwt-bearer', 'untrusted-signature', /The assertion was refused.*invalid_grant.*signature/, []],
+  ['jwt-bearer', 'wrong-assertion-audience', /The assertion was refused.*invalid_grant.*aud/, []],
+  ['jwt-bearer', 'expired-assertion', /The assertion was refused.*invalid_grant.*exp/, []],
+  ['jwt-bearer', 'replayed-assertion', /The replayed assertion was refused.*invalid_grant.*jti/, []],
+  ['token-exchange', 'target-not-allowed', /The token exchange was refused.*invalid_target/, []],
+  ['token-exchange', 'expired-subject-token', /The token exchange was refused.*invalid_request/, []],
+  ['token-exchange', 'revoked-subject-token', /The token exchange was refused.*invalid_request/, []],
+  ['token-exchange', 'unsupported-token-type', /The token exchange was refused.*unsupported_token_type/, []],
 ];
 
 describe('the tables of what a person should see', () => {
@@ -80,8 +95,9 @@ describe.skipIf(browserMissing)('the live runner in Chromium', () => {
       expect(await page.locator('.step-jwt.failed').count()).toBe(0);
       expect(await page.locator('table.checks tr.failed th').allTextContents()).toEqual(EXPECTED_FAILED_CHECKS[flow] ?? []);
       if (flow !== 'implicit-form-post') {
-        // The demo API's answer to the token meant for it (several-apis also sends it the Billing API's, refused).
-        const apiCall = page.locator('.step-http', { hasText: /GET \/api\/(me|reports) HTTP\/1\.1/ }).filter({ hasText: /"(sub|reports)"/ }).last();
+        // The API's answer to the token meant for it (several-apis also sends the demo API the Billing API's, refused).
+        // token-exchange ends at the Billing API, with the token exchanged for the user's.
+        const apiCall = page.locator('.step-http', { hasText: /GET \/(api\/(me|reports)|billing\/invoices) HTTP\/1\.1/ }).filter({ hasText: /"(sub|reports|invoices)"/ }).last();
         await expect.poll(() => apiCall.locator('.http-status').textContent()).toBe('200');
       }
       expect(await page.locator('svg.sequence').count()).toBe(1);
@@ -95,7 +111,8 @@ describe.skipIf(browserMissing)('the live runner in Chromium', () => {
       // The server's error page for an unregistered redirect URI refuses to be framed, as it must.
       if (flow === 'silent-authentication' && failure === 'redirect-uri-mismatch') expectedMessages.push(/^Framing '.*' violates the following Content Security Policy directive: "frame-ancestors 'none'"/);
       const result = await runFlow(page, server.issuer, flow, failure);
-      expect(result.status).toBe('failed');
+      // Two breakages a device recovers from, as it must: slowing down, and a code typed again.
+      expect(result.status).toBe(['polls-too-fast', 'wrong-user-code'].includes(failure) ? 'succeeded' : 'failed');
       expect(result.outcome).toMatch(error);
       if (['replayed-code', 'tampered-state', 'redirect-uri-mismatch'].includes(failure)) await screenshot(page, `run-${flow}-${failure}`);
     });
@@ -122,6 +139,36 @@ describe.skipIf(browserMissing)('the live runner in Chromium', () => {
     await waitForRun(page);
     await page.getByRole('heading', { name: 'Signed out' }).waitFor();
     await screenshot(page, 'run-authorization-code-lifecycle');
+  });
+
+  it('lets a device run refresh its tokens, as a device that polled once does from then on, and revoke them', async () => {
+    await runFlow(page, server.issuer, 'device-authorization');
+    expect(await page.locator('#device-polls tbody tr').count()).toBeGreaterThan(0);
+    // The code and its link stay on the page, the QR code goes: there is nothing left to scan.
+    expect(await page.locator('.qr-code').count()).toBe(0);
+    await runAction(page, 'Refresh the tokens');
+    await page.getByRole('heading', { name: /The refresh token was (kept|rotated)/ }).waitFor();
+    await runAction(page, 'Call the demo API');
+    await page.getByRole('heading', { name: 'The demo API answered 200' }).waitFor();
+    await runAction(page, 'Revoke');
+    await page.getByRole('heading', { name: 'The access token now gets 401' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Sign out' }).count()).toBe(0);
+    await screenshot(page, 'run-device-authorization-lifecycle');
+  });
+
+  it('shows a waiting device its code as text, as a link and as a QR code, and follows its polls', async () => {
+    await page.goto(`${server.issuer}/flows/device-authorization`);
+    await page.locator('input[name="failure"][value="expired-device-code"]').check();
+    await page.locator('#run-form button[type="submit"]').click();
+    await page.waitForSelector('#device-link', { state: 'attached' });
+    const userCode = (await page.locator('#device-user-code').textContent())!.trim();
+    expect(userCode).toMatch(/^[B-DF-HJ-NP-TV-XZ]{4}-[B-DF-HJ-NP-TV-XZ]{4}$/);
+    expect(await page.locator('#device-link').getAttribute('href')).toBe(`${server.issuer}/device?user_code=${userCode}`);
+    expect(await page.locator('svg.qr-code title').textContent()).toBe(`QR code for ${server.issuer}/device?user_code=${userCode}`);
+    await screenshot(page, 'run-device-authorization-waiting');
+    // The page reloads itself as polls come in, until the code expires.
+    await page.waitForSelector('#run[data-status="failed"]', { timeout: 40_000, state: 'attached' });
+    expect(await page.locator('#device-polls tbody tr').last().textContent()).toContain('expired_token');
   });
 
   it('lets the in-browser client rotate its refresh token, revoke it and sign out', async () => {

@@ -13,9 +13,47 @@ export interface RunResult {
 
 const SETTLED = '#run:not([data-status="waiting-for-browser"])';
 
-export async function waitForRun(page: Page, { username = 'alice', password = 'wonderland' } = {}): Promise<RunResult> {
+/**
+ * What the person does for a device's run: opens the run page's link on another page (a phone),
+ * finds the code refused if it is a made-up one and types the one the device shows, confirms the
+ * device is theirs (or denies it), signs in and allows. An expiring code is left alone.
+ */
+async function playDeviceUser(page: Page, failure: string, credentials: { username: string; password: string }): Promise<void> {
+  if (failure === 'expired-device-code') return;
+  const phone = await page.context().newPage();
+  try {
+    await phone.goto((await page.locator('#device-link').getAttribute('href'))!);
+    for (let step = 0; step < 6; step += 1) {
+      if (await phone.locator('#user-code-error').count()) {
+        await phone.getByLabel('Code').fill((await page.locator('#device-user-code').textContent())!.trim());
+        await phone.getByRole('button', { name: 'Continue' }).click();
+      } else if (await phone.locator('button[name="confirm"]').count()) {
+        await phone.getByRole('button', { name: failure === 'device-denied' ? 'No, deny it' : 'Yes, it is mine: continue' }).click();
+      } else if (await phone.locator('#username').count()) {
+        await phone.getByLabel('Username').fill(credentials.username);
+        await phone.getByLabel('Password').fill(credentials.password);
+        await phone.getByRole('button', { name: 'Sign in' }).click();
+      } else if (await phone.locator('button[value="allow"]').count()) {
+        await phone.getByRole('button', { name: 'Allow' }).click();
+      } else {
+        break;
+      }
+      await phone.waitForLoadState();
+    }
+  } finally {
+    await phone.close();
+  }
+}
+
+export async function waitForRun(page: Page, { username = 'alice', password = 'wonderland', failure = '' } = {}): Promise<RunResult> {
   for (let step = 0; step < 8; step += 1) {
-    await page.waitForSelector(`${SETTLED}, #username, button[value="allow"], form[id="op.logoutForm"]`, { timeout: 20_000, state: 'attached' });
+    // A device's run waits for the person on another page; its own page follows the polls.
+    if (await page.locator('#device-link').count()) {
+      await playDeviceUser(page, failure, { username, password });
+      await page.waitForSelector(SETTLED, { timeout: 40_000, state: 'attached' });
+      break;
+    }
+    await page.waitForSelector(`${SETTLED}, #device-link, #username, button[value="allow"], form[id="op.logoutForm"]`, { timeout: 20_000, state: 'attached' });
     if (await page.locator(SETTLED).count()) break;
     if (await page.locator('#username').count()) {
       await page.getByLabel('Username').fill(username);
@@ -36,7 +74,7 @@ export async function runFlow(page: Page, issuer: string, flowId: string, failur
   await page.goto(`${issuer}/flows/${flowId}`);
   await page.locator(`input[name="failure"][value="${failure}"]`).check();
   await page.locator('#run-form button[type="submit"]').click();
-  return waitForRun(page);
+  return waitForRun(page, { failure });
 }
 
 /** Presses one of the run page's lifecycle buttons and waits for the page to show the result. */

@@ -28,7 +28,7 @@ function madeUpCode(real: string): string {
 const BROKEN = {
   'device-denied': 'Break it: when the verification page asks whether the device is yours, press “No, deny it” (or Deny at consent).',
   'expired-device-code': `Break it: the device asked for a code that lives ${SHORT_CODE_LIFETIME} seconds. Let it expire.`,
-  'polls-too-fast': 'Break it: the device will poll twice in a row without waiting the interval.',
+  'polls-too-fast': 'Break it: the device will poll at once, and again at once, without waiting the interval.',
   'wrong-user-code': 'Break it: the link below carries a made-up code, as a mistyped one would be. The verification page refuses it; then type the right code there.',
 } as const;
 
@@ -60,8 +60,9 @@ export async function start(run: RunRecorder<'device-authorization'>, env: Playg
   run.awaitDevice({
     deviceCode, userCode, verificationUri, link, interval,
     expiresAt: now + expiresIn * 1000,
-    // RFC 8628 §3.5: the device waits the interval before each poll, the first included (as openid-client does).
-    nextPollAt: now + interval * 1000,
+    // RFC 8628 §3.5: the device waits the interval before each poll, the first included (as
+    // openid-client does). Broken, it polls at once, twice: before anyone could have answered.
+    nextPollAt: run.failure === 'polls-too-fast' ? now : now + interval * 1000,
     polls: [],
   });
   void pollUntilAnswered(run, env);

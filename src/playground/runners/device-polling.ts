@@ -81,7 +81,9 @@ async function pollOnce(run: RunRecorder<'device-authorization'>, env: Playgroun
   if (!tokens) return;
   run.keepTokens({ accessToken: tokens.access_token, refreshToken: tokens.refresh_token, idToken: tokens.id_token });
   await inspectTokens(run, env, tokens);
-  await endRunWithApiCall(run, env, calls, tokens.access_token, (status) => `${subjectOf(tokens.id_token)} signed in on another device after ${number} polls; the device's token got ${status} from the demo API.`);
+  const slowDowns = run.device!.polls.filter((poll) => poll.answer === 'slow_down').length;
+  const polls = `${number} ${number === 1 ? 'poll' : 'polls'}${slowDowns ? ` (told slow_down ${slowDowns === 1 ? 'once' : `${slowDowns} times`})` : ''}`;
+  await endRunWithApiCall(run, env, calls, tokens.access_token, (status) => `${subjectOf(tokens.id_token)} signed in on another device after ${polls}; the device's token got ${status} from the demo API.`);
 }
 
 const ENDINGS: Record<string, string> = {
