@@ -50,7 +50,7 @@ if (!subjectToken) {
   print('reports-api: no subject token. Give it a user\'s access token for the demo API, as the demo API would have received it:');
   print('  SUBJECT_TOKEN=<access token> npm run client:reports-api    or    npm run client:reports-api -- <access token>');
   print();
-  print('To get one for alice, with the password grant of trusted-app (see the README, "Resource owner password credentials"):');
+  print('To get one for alice, with the password grant of trusted-app (as the README\'s "Token exchange between APIs" does):');
   print(`  export SUBJECT_TOKEN=$(${tokenRequest})`);
   print('or, with the control plane on (GRANT_LAB_CONTROL_TOKEN, see the README), mint one:');
   print(`  export SUBJECT_TOKEN=$(${mint})`);
