@@ -18,8 +18,10 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean -
 FROM base AS samples
 COPY --from=dependencies /app/node_modules ./node_modules
 COPY package.json ./
-# The samples read the flow catalog (the scope each flow asks for) from the server's source.
+# The samples read the flow catalog (the scope each flow asks for) from the server's source,
+# and device-app draws its QR code with the server's encoder.
 COPY src/flows ./src/flows
+COPY src/qr ./src/qr
 COPY clients ./clients
 USER node
 CMD ["node", "clients/m2m-cron/job.ts"]

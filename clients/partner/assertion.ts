@@ -10,7 +10,8 @@
 //   urn:ietf:params:oauth:grant-type:jwt-bearer; and the assertion issuer https://partner.example,
 //   trusted with this key for alice and bob, scope read:reports, presented by partner.
 // - Run: npm run client:partner (about alice), npm run client:partner -- --subject bob (or
-//   SUBJECT=bob); -- --scope asks for another scope.
+//   SUBJECT=bob); -- --scope asks for another scope. -- --print-assertion prints only a fresh
+//   assertion, to present with curl yourself (the README's "JWT bearer" section does).
 //
 // THE KEY IS A DEMO KEY. partner.DEMO-KEY.private.jwk.json is published with Grant Lab on
 // purpose: anyone can sign as https://partner.example with it, and only Grant Lab's demo
@@ -38,15 +39,18 @@ const { values: options } = parseArgs({
   options: {
     subject: { type: 'string', default: process.env.SUBJECT ?? 'alice' },
     scope: { type: 'string', default: findFlow('jwt-bearer')!.scope },
+    'print-assertion': { type: 'boolean', default: false },
   },
 });
 
 const print = (line = '') => process.stdout.write(`${line}\n`);
 const at = (seconds: number) => new Date(seconds * 1000).toISOString();
 
-print(`partner: a JWT bearer assertion (RFC 7523 §2.1) about ${options.subject}, for ${ISSUER.origin}`);
-print(`Signing with ${DEMO_KEY.kid}, a DEMO key published with Grant Lab on purpose: anyone can sign as ${PARTNER} with it. Never trust it outside Grant Lab's demo.`);
-print();
+// With --print-assertion, stdout carries the assertion alone (for $(...)); what it is goes to stderr.
+const say = options['print-assertion'] ? (line = '') => process.stderr.write(`${line}\n`) : print;
+say(`partner: a JWT bearer assertion (RFC 7523 §2.1) about ${options.subject}, for ${ISSUER.origin}`);
+say(`Signing with ${DEMO_KEY.kid}, a DEMO key published with Grant Lab on purpose: anyone can sign as ${PARTNER} with it. Never trust it outside Grant Lab's demo.`);
+say();
 
 const config = await client.discovery(ISSUER, CLIENT_ID, CLIENT_SECRET, client.ClientSecretBasic(CLIENT_SECRET), {
   // Plain http only because Grant Lab runs locally: anywhere else the issuer MUST be https.
@@ -64,6 +68,11 @@ const assertion = await new SignJWT({
   exp: now + 120,
   jti: randomUUID(),
 }).setProtectedHeader({ alg: 'ES256', kid: DEMO_KEY.kid!, typ: 'JWT' }).sign(await importJWK(DEMO_KEY, 'ES256'));
+
+if (options['print-assertion']) {
+  print(assertion);
+  process.exit(0);
+}
 
 const claims = decodeJwt(assertion);
 print('The assertion, signed ES256:');

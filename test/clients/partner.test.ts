@@ -1,9 +1,12 @@
 // Sample client partner (clients/partner): a JWT bearer assertion signed with the published demo
 // key, presented at the token endpoint, and the token it gets used at the demo API.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { decodeJwt } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { grantLabForThisFile } from '../support/grant-lab.ts';
 import { stopEveryTree } from '../support/processes.ts';
-import { runSample } from '../support/sample-app.ts';
+import { runSample, sampleCommand } from '../support/sample-app.ts';
 
 const server = grantLabForThisFile();
 afterEach(stopEveryTree);
@@ -28,6 +31,24 @@ describe('sample partner', () => {
     expect(await byArgument.exited).toBe(0);
     expect(await byEnvironment.exited).toBe(0);
     for (const app of [byArgument, byEnvironment]) expect(app.output()).toContain('GET /api/me → 200: you are bob, through partner');
+  });
+
+  it('prints only a fresh assertion with --print-assertion, which curl (here fetch) can present once', async () => {
+    const [, script] = sampleCommand('partner');
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [script!, '--print-assertion'], {
+      cwd: new URL('../..', import.meta.url), env: { PATH: process.env.PATH, ISSUER: server.issuer },
+    });
+    const assertion = stdout.trim();
+    expect(assertion).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(decodeJwt(assertion)).toMatchObject({ iss: 'https://partner.example', sub: 'alice', aud: `${server.issuer}/token` });
+    expect(stderr).toContain('a DEMO key published with Grant Lab on purpose');
+    const present = () => fetch(`${server.issuer}/token`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${btoa('partner:partner-secret')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion, scope: 'read:reports', resource: `${server.issuer}/api` }),
+    });
+    expect((await present()).status).toBe(200);
+    expect(await (await present()).json()).toMatchObject({ error: 'invalid_grant', error_description: expect.stringContaining('was used already') });
   });
 
   it('shows the refusal and exits 1 for a user partner.example may not speak for', async () => {

@@ -173,7 +173,7 @@ describe.skipIf(composeMissing)('docker-compose.yml', () => {
   it('runs m2m-cron once with the rest, and the interactive samples only on demand', () => {
     expect(services['m2m-cron']!.restart).toBe('no');
     expect(services['m2m-cron']!.profiles).toBeUndefined();
-    for (const id of ['trusted-app', 'native-app']) expect(services[id]!.profiles, id).toEqual(['cli']);
+    for (const id of ['trusted-app', 'native-app', 'device-app', 'partner', 'reports-api']) expect(services[id]!.profiles, id).toEqual(['cli']);
     expect(services['trusted-app']).toMatchObject({ stdin_open: true, tty: true });
     for (const id of ['web-app', 'spa', 'login-only', 'bff']) expect(services[id]!.profiles, id).toBeUndefined();
   });
