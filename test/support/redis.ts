@@ -48,17 +48,27 @@ export interface TestRedis {
   thaw(): void;
 }
 
-export async function startRedis(): Promise<TestRedis> {
+/** A certificate and its key (PEM files) for a TLS-only Redis: the client is given the certificate as its CA. */
+export interface RedisTls {
+  certFile: string;
+  keyFile: string;
+}
+
+export async function startRedis({ tls }: { tls?: RedisTls } = {}): Promise<TestRedis> {
   const port = await freePort();
   let program: RunningProgram | undefined;
+  // With tls, the plain port is off (0): only rediss:// reaches it.
+  const listen = tls
+    ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', tls.certFile, '--tls-key-file', tls.keyFile, '--tls-auth-clients', 'no']
+    : ['--port', String(port)];
   const start = async () => {
-    program = runProgram('redis-server', [REDIS_SERVER!, '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
+    program = runProgram('redis-server', [REDIS_SERVER!, ...listen, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
     await program.waitFor(/Ready to accept connections/);
   };
   await start();
   return {
     port,
-    url: `redis://127.0.0.1:${port}`,
+    url: tls ? `rediss://localhost:${port}` : `redis://127.0.0.1:${port}`,
     start,
     freeze: () => process.kill(program!.child.pid!, 'SIGSTOP'),
     thaw: () => process.kill(program!.child.pid!, 'SIGCONT'),
