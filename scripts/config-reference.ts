@@ -1,6 +1,8 @@
 // Writes docs/configuration.md from schema/grant-lab.schema.json, so the reference can never
 // disagree with what the server accepts. `npm run docs:config`; a test checks it is current.
+// It writes the schema's compiled validator too (config-validator.ts).
 import { readFileSync, writeFileSync } from 'node:fs';
+import { configurationValidatorSource, VALIDATOR_OUTPUT } from './config-validator.ts';
 
 interface SchemaNode {
   type?: string;
@@ -67,4 +69,6 @@ export function configurationReference(): string {
 if (import.meta.url === `file://${process.argv[1]}`) {
   writeFileSync(OUTPUT, configurationReference());
   process.stdout.write(`wrote ${OUTPUT.pathname}\n`);
+  writeFileSync(VALIDATOR_OUTPUT, configurationValidatorSource());
+  process.stdout.write(`wrote ${VALIDATOR_OUTPUT.pathname}\n`);
 }
