@@ -10,6 +10,7 @@ import { Accounts } from './accounts/index.ts';
 import { DEMO_API_PATH, servedApis } from './api/index.ts';
 import type { GrantLabConfig } from './config/types.ts';
 import { edgeError, sendEdgeError, sendError, wantsHtml } from './http/error-reply.ts';
+import { lazyValidators, type LazyValidators } from './http/lazy-validation.ts';
 import { loggerOptions, PathOnlyLogController } from './http/logging.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { replyStoreOutage } from './http/store-outage.ts';
@@ -60,6 +61,8 @@ export interface GrantLabInternals {
   claims: ClaimShaper;
   /** The test IdP's operations: startGrantLab()'s helpers and the control plane call these. */
   operations: LabOperations;
+  /** Compiles the route schemas no request has used yet (they compile lazily); for tests. */
+  compileRouteValidators: () => number;
 }
 
 declare module 'fastify' {
@@ -76,6 +79,7 @@ export interface BuildOptions {
 }
 
 export async function buildApp(config: GrantLabConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const validators = lazyValidators();
   const app = Fastify({
     logger: loggerOptions(config, options.logStream),
     logController: new PathOnlyLogController(),
@@ -87,9 +91,11 @@ export async function buildApp(config: GrantLabConfig, options: BuildOptions = {
     // Validation means rejecting what does not match: no coercing 5 into "5", no silently
     // dropping unknown properties.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
+    // Each route's schema compiled at its first request, not at start (see lazy-validation.ts).
+    schemaController: { compilersFactory: { buildValidator: validators.buildValidator } },
   });
   try {
-    await assemble(app, config, options.clock ?? new LabClock());
+    await assemble(app, config, options.clock ?? new LabClock(), validators);
   } catch (error) {
     // What was opened already (the store's file or connection) is closed again.
     await app.close();
@@ -98,7 +104,7 @@ export async function buildApp(config: GrantLabConfig, options: BuildOptions = {
   return app;
 }
 
-async function assemble(app: FastifyInstance, config: GrantLabConfig, clock: LabClock): Promise<void> {
+async function assemble(app: FastifyInstance, config: GrantLabConfig, clock: LabClock, validators: LazyValidators): Promise<void> {
   const store = await openStore(config.storage, {
     onConnectionChange: (state, detail) => (state === 'lost'
       ? app.log.error(`storage unreachable, answering 503 until it is back: ${detail}`)
@@ -168,7 +174,7 @@ async function assemble(app: FastifyInstance, config: GrantLabConfig, clock: Lab
   keyRing.attach(provider);
   await app.register(mountProvider, { provider });
   const headless = new HeadlessSignIn(provider, accounts, claims);
-  const internals = { config, provider, store, interactions, accounts, resources, clock, keyRing, requests, scenarios, headless, claims } as GrantLabInternals;
+  const internals = { config, provider, store, interactions, accounts, resources, clock, keyRing, requests, scenarios, headless, claims, compileRouteValidators: validators.compilePending } as GrantLabInternals;
   internals.operations = new LabOperations(internals);
   app.decorate('grantLab', internals);
   if (config.controlToken) {
