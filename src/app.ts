@@ -10,7 +10,7 @@ import { Accounts } from './accounts/index.ts';
 import { DEMO_API_PATH, servedApis } from './api/index.ts';
 import type { GrantLabConfig } from './config/types.ts';
 import { edgeError, sendEdgeError, sendError, wantsHtml } from './http/error-reply.ts';
-import { lazyValidators, type LazyValidators } from './http/lazy-validation.ts';
+import { lazySerializers, lazyValidators, type LazyValidators } from './http/lazy-validation.ts';
 import { loggerOptions, PathOnlyLogController } from './http/logging.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { replyStoreOutage } from './http/store-outage.ts';
@@ -92,7 +92,7 @@ export async function buildApp(config: GrantLabConfig, options: BuildOptions = {
     // dropping unknown properties.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
     // Each route's schema compiled at its first request, not at start (see lazy-validation.ts).
-    schemaController: { compilersFactory: { buildValidator: validators.buildValidator } },
+    schemaController: { compilersFactory: { buildValidator: validators.buildValidator, buildSerializer: lazySerializers } },
   });
   try {
     await assemble(app, config, options.clock ?? new LabClock(), validators);

@@ -41,10 +41,13 @@ export interface FlowSetup {
   source: string;
 }
 
-const contract = parseDocument(readFileSync(DEFAULT_CONFIG_PATH, 'utf8'));
+// The contract as written, comments and all, for the snippets: parsed at the first flow page
+// that asks, not at every start (the YAML parser is a tenth of a cold start).
+let parsedContract: Document | undefined;
+const contract = () => (parsedContract ??= parseDocument(readFileSync(DEFAULT_CONFIG_PATH, 'utf8')));
 
 function contractEntry(under: Snippet['under'], matches: (entry: YAMLMap) => boolean): YAMLMap {
-  const list = contract.get(under);
+  const list = contract().get(under);
   const entry = isSeq(list) ? (list as YAMLSeq).items.find((item) => isMap(item) && matches(item)) : undefined;
   if (!isMap(entry)) throw new Error(`config/default.yaml has no ${under} entry the playground needs`);
   return entry;
@@ -59,9 +62,9 @@ function snippet(under: Snippet['under'], entry: YAMLMap): Snippet {
 }
 
 // The APIs runs call: the demo API, and the Billing API beside it.
-const CONTRACT_APIS = ['{issuer}/api', '{issuer}/billing'].map((identifier) => contractEntry('apis', (api) => api.get('identifier') === identifier));
-const CONTRACT_API_SCOPES = new Set(CONTRACT_APIS.flatMap((api) => Object.keys(api.toJSON().scopes as Record<string, string>)));
-const DEMO_USER = contractEntry('users', (user) => user.get('demo') === true);
+const contractApis = () => ['{issuer}/api', '{issuer}/billing'].map((identifier) => contractEntry('apis', (api) => api.get('identifier') === identifier));
+const contractApiScopes = () => new Set(contractApis().flatMap((api) => Object.keys(api.toJSON().scopes as Record<string, string>)));
+const demoUser = () => contractEntry('users', (user) => user.get('demo') === true);
 
 const words = (value: unknown) => (typeof value === 'string' ? value.split(' ').filter(Boolean) : undefined);
 const list = (value: unknown, fallback: string[]) => (Array.isArray(value) ? value.map(String) : fallback);
@@ -97,7 +100,7 @@ function clientProblems(flow: ClientRole, needed: ClientDefinition, have: Record
   if (logouts.length) problems.push(`${id} does not have the post-logout redirect URI ${names(logouts)}, where the run's Sign out comes back.`);
   // The engine keeps OpenID scopes in `scope` and API scopes in `api_scopes`; absent means any.
   const allows = (scope: string) => {
-    const granted = words(CONTRACT_API_SCOPES.has(scope) ? have.api_scopes : have.scope);
+    const granted = words(contractApiScopes().has(scope) ? have.api_scopes : have.scope);
     return granted === undefined || granted.includes(scope);
   };
   const scopes = (words(flow.scope) ?? []).filter((scope) => !allows(scope));
@@ -159,7 +162,7 @@ export async function flowSetup(flow: Flow, lookup: SetupLookup): Promise<FlowSe
   }
   const scopes = [...words(flow.scope) ?? [], ...words(flow.alsoPlays?.scope) ?? []];
 
-  for (const entry of CONTRACT_APIS) {
+  for (const entry of contractApis()) {
     const api = expandIssuer(entry.toJSON() as ApiDefinition, issuer);
     const apiScopes = scopes.filter((scope) => Object.hasOwn(api.scopes, scope));
     if (!apiScopes.length) continue;
@@ -172,10 +175,10 @@ export async function flowSetup(flow: Flow, lookup: SetupLookup): Promise<FlowSe
 
   if (flow.grants.includes('password') && !lookup.hasDemoAccount()) {
     problems.push('The configuration has no demo user (`demo: true`): the run signs in with a password it may show.');
-    snippets.push(snippet('users', DEMO_USER));
+    snippets.push(snippet('users', demoUser()));
   } else if ((list(needed.redirect_uris, []).length || flow.runsIn === 'server' && !flow.grants.includes('client_credentials')) && !lookup.hasUsers()) {
     problems.push('The configuration has no user to sign in as.');
-    snippets.push(snippet('users', DEMO_USER));
+    snippets.push(snippet('users', demoUser()));
   }
   return { ready: problems.length === 0, problems, snippets, source: lookup.source };
 }
