@@ -2,9 +2,9 @@
 // published JSON Schema, every problem with the pointer of the setting it concerns.
 import { readFileSync } from 'node:fs';
 import type { ErrorObject } from 'ajv';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { validate } from './configuration-validator.ts';
 import { childPointer, type Problem } from './problems.ts';
+import { parseYamlRemembered, yaml } from './yaml.ts';
 
 export const SCHEMA_PATH = new URL('../../schema/grant-lab.schema.json', import.meta.url);
 export const DEFAULT_CONFIG_PATH = new URL('../../config/default.yaml', import.meta.url);
@@ -60,9 +60,9 @@ export type ReadResult = { data: unknown } | { problem: Problem };
 export function parseConfigText(text: string, source: string): ReadResult {
   const json = source.endsWith('.json');
   try {
-    return { data: (json ? JSON.parse(text) : parseYaml(text)) ?? {} };
+    return { data: (json ? JSON.parse(text) : parseYamlRemembered(text)) ?? {} };
   } catch (error) {
-    const where = error instanceof YAMLParseError && error.linePos ? ` (line ${error.linePos[0].line})` : '';
+    const where = !json && error instanceof yaml().YAMLParseError && error.linePos ? ` (line ${error.linePos[0].line})` : '';
     return { problem: { name: `${source}${where}`, message: `is not valid ${json ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}` } };
   }
 }

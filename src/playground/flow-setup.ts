@@ -6,7 +6,8 @@
 // page would show), the flow page says what is missing and gives the registration to add.
 // Clients are looked up in the engine, so one added at runtime (addClient) counts.
 import { readFileSync } from 'node:fs';
-import { Document, isMap, isSeq, parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
+import type { Document, YAMLMap, YAMLSeq } from 'yaml';
+import { yaml } from '../config/yaml.ts';
 import { DEFAULT_CONFIG_PATH } from '../config/file.ts';
 import { expandIssuer } from '../config/index.ts';
 import type { ApiDefinition, AssertionIssuer, ClientDefinition, TokenExchangePolicy } from '../config/types.ts';
@@ -44,10 +45,11 @@ export interface FlowSetup {
 // The contract as written, comments and all, for the snippets: parsed at the first flow page
 // that asks, not at every start (the YAML parser is a tenth of a cold start).
 let parsedContract: Document | undefined;
-const contract = () => (parsedContract ??= parseDocument(readFileSync(DEFAULT_CONFIG_PATH, 'utf8')));
+const contract = () => (parsedContract ??= yaml().parseDocument(readFileSync(DEFAULT_CONFIG_PATH, 'utf8')));
 
 function contractEntry(under: Snippet['under'], matches: (entry: YAMLMap) => boolean): YAMLMap {
   const list = contract().get(under);
+  const { isMap, isSeq } = yaml();
   const entry = isSeq(list) ? (list as YAMLSeq).items.find((item) => isMap(item) && matches(item)) : undefined;
   if (!isMap(entry)) throw new Error(`config/default.yaml has no ${under} entry the playground needs`);
   return entry;
@@ -56,7 +58,7 @@ function contractEntry(under: Snippet['under'], matches: (entry: YAMLMap) => boo
 function snippet(under: Snippet['under'], entry: YAMLMap): Snippet {
   const copy = entry.clone() as YAMLMap;
   copy.spaceBefore = false;
-  const document = new Document({ [under]: [] });
+  const document = new (yaml().Document)({ [under]: [] });
   (document.get(under) as YAMLSeq).items.push(copy);
   return { under, yaml: document.toString({ flowCollectionPadding: false }) };
 }
