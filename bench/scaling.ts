@@ -43,12 +43,14 @@ const cpuOf = async (servers: RunningTarget[]) => (await Promise.all(servers.map
 
 /** Every server of the setup under load at once, one wrk per instance: the rates summed. */
 async function load({ servers, request }: Setup, seconds: number, processesPerServer = 1): Promise<Sample> {
-  const [before, machineBefore] = [await cpuOf(servers), await machineBusySeconds()];
+  const [before, machineBefore, started] = [await cpuOf(servers), await machineBusySeconds(), performance.now()];
   const results = await Promise.all(servers.map((server) => wrk(server.url, request, {
     seconds, threads: PER_SERVER.threads * processesPerServer, connections: PER_SERVER.connections * processesPerServer,
   })));
-  const cores = (await cpuOf(servers) - before) / seconds;
-  const machineCores = (await machineBusySeconds() - machineBefore) / seconds;
+  // Over the time the load took, wrk's start included, so that no share comes out above its cores.
+  const elapsed = (performance.now() - started) / 1000;
+  const cores = (await cpuOf(servers) - before) / elapsed;
+  const machineCores = (await machineBusySeconds() - machineBefore) / elapsed;
   const failed = results.reduce((sum, result) => sum + result.non2xx, 0);
   if (failed) throw new Error(`${servers.map((server) => server.url).join(' and ')} answered ${failed} ${request.body?.grant_type} requests with an error`);
   return { requestsPerSecond: results.reduce((sum, result) => sum + result.requestsPerSecond, 0), cores, machineCores };
