@@ -9,6 +9,12 @@
 // are ready. A worker that dies is replaced, sooner the first time and later if it happens
 // again; if replacements keep dying before they are ready, the primary stops everything.
 // SIGTERM and SIGINT go to every worker, which closes as a single process does.
+//
+// The primary hands each new connection to the next worker (node:cluster's round robin, even on
+// Linux, where leaving it to the kernel put every connection of a load on one worker). A
+// connection handed over in the instant its worker dies is lost inside node:cluster and left
+// unanswered until the client gives up; connections already open fail at once, as they would
+// with one process.
 import cluster, { type Worker } from 'node:cluster';
 
 /** What a worker sends the primary once it serves (server.ts). */

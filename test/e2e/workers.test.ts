@@ -11,7 +11,7 @@ import { callApi } from '../support/flows.ts';
 import { type GrantLabProcess, startGrantLabProcess } from '../support/grant-lab-process.ts';
 import { exitOf, spawnTree, stopTree } from '../support/processes.ts';
 import { freePort, redisMissing, startRedis } from '../support/redis.ts';
-import { redeem, signInForCode, tokenRequest } from '../support/token-requests.ts';
+import { redeem, signInForCode } from '../support/token-requests.ts';
 
 const BIN = new URL('../../bin/grant-lab.js', import.meta.url).pathname;
 let directory: string;
@@ -35,15 +35,16 @@ afterAll(async () => {
   if (directory) await rm(directory, { recursive: true, force: true });
 });
 
-/** The pids of the workers that logged an answer to `method path`, from the start or since `offset`. */
-function answeredBy(method: string, path: string, offset = 0): Set<number> {
-  const pids = new Set<number>();
-  for (const line of lab.program.output().slice(offset).split('\n')) {
-    if (!line.startsWith('{')) continue;
-    const entry = JSON.parse(line) as { msg?: string; method?: string; path?: string; pid: number };
-    if (entry.msg === 'request' && entry.method === method && entry.path === path) pids.add(entry.pid);
-  }
-  return pids;
+/**
+ * The pids of the workers that logged their answers to `method path` (since `offset` in the
+ * output), once `count` of them are logged: a worker writes its line after it has answered.
+ */
+async function answeredBy(method: string, path: string, count: number, offset = 0): Promise<Set<number>> {
+  const logged = () => lab.program.output().slice(offset).split('\n').filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { msg?: string; method?: string; path?: string; pid: number })
+    .filter((entry) => entry.msg === 'request' && entry.method === method && entry.path === path);
+  for (let waited = 0; logged().length < count && waited < 5_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+  return new Set(logged().map((entry) => entry.pid));
 }
 
 /** A GET on a connection of its own: the cluster hands each new connection to the next worker. */
@@ -56,17 +57,36 @@ function getOnNewConnection(path: string): Promise<number> {
   });
 }
 
+const WEB_APP = `Basic ${Buffer.from('web-app:web-app-secret').toString('base64')}`;
+
+// Node's round robin can hand a connection opened in the instant a worker dies to that worker,
+// and the connection is then never answered (README, Performance): a client's own timeout ends it.
+async function refresh(refreshToken: string): Promise<{ status: number; body: { access_token?: string } }> {
+  const response = await fetch(`${issuer}/token`, {
+    method: 'POST',
+    headers: { authorization: WEB_APP, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }),
+    signal: AbortSignal.timeout(5_000),
+  });
+  return { status: response.status, body: await response.json() as { access_token?: string } };
+}
+
 const introspect = async (token: string) => (await (await fetch(`${issuer}/introspect`, {
   method: 'POST',
-  headers: { authorization: `Basic ${Buffer.from('web-app:web-app-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+  headers: { authorization: WEB_APP, 'content-type': 'application/x-www-form-urlencoded' },
   body: new URLSearchParams({ token }),
 })).json() as { active: boolean }).active;
 
 describe('grant-lab --workers 2 on SQLite', () => {
+  it('says it is ready once, when both workers are', () => {
+    expect(lab.program.output().match(/Grant Lab ready at /g)).toHaveLength(1);
+    expect(lab.program.output()).toContain(`Grant Lab ready at ${issuer} (listening on ${lab.url})`);
+  });
+
   it('publishes one set of keys from every worker, made once in the empty data directory', async () => {
     const answers = await Promise.all(Array.from({ length: 12 }, async () => JSON.stringify(await (await fetch(`${lab.url}/jwks`)).json())));
     expect(new Set(answers).size).toBe(1);
-    expect(answeredBy('GET', '/jwks')).toEqual(new Set(workers));
+    expect(await answeredBy('GET', '/jwks', 12)).toEqual(new Set(workers));
   });
 
   it('finishes sign-ins on whichever worker, and redeems at either the codes both issued', async () => {
@@ -75,7 +95,7 @@ describe('grant-lab --workers 2 on SQLite', () => {
     expect(tokens.map((answer) => answer.status)).toEqual(Array(8).fill(200));
     // The session cookie one worker set, the sign-in it started and the code it issued were
     // all found by the other: both answered every step.
-    for (const [method, path] of [['GET', '/authorize'], ['POST', '/token']] as const) expect(answeredBy(method, path)).toEqual(new Set(workers));
+    for (const [method, path] of [['GET', '/authorize'], ['POST', '/token']] as const) expect(await answeredBy(method, path, 8)).toEqual(new Set(workers));
     const calls = await Promise.all(tokens.map((answer) => callApi(issuer, '/me', answer.body.access_token!)));
     expect(calls.map((call) => call.status)).toEqual(Array(8).fill(200));
     // Each code once: a second redemption fails, and revokes what the first issued (RFC 6749 §4.1.2).
@@ -94,7 +114,7 @@ describe('grant-lab --workers 2 on SQLite', () => {
     const client = async () => {
       while (sent < 160) {
         sent += 1;
-        const answer = await tokenRequest(issuer, { grant_type: 'refresh_token', refresh_token: refreshToken! }).catch(() => undefined);
+        const answer = await refresh(refreshToken!).catch(() => undefined);
         if (answer?.status === 200) issued.push(answer.body.access_token!);
         else failed.push(answer?.status ?? 0);
         if (!killed && issued.length >= 40) {
@@ -113,8 +133,19 @@ describe('grant-lab --workers 2 on SQLite', () => {
     const offset = lab.program.output().length;
     const statuses = await Promise.all(Array.from({ length: 6 }, () => getOnNewConnection('/jwks')));
     expect(statuses).toEqual(Array(6).fill(200));
-    expect(answeredBy('GET', '/jwks', offset)).toEqual(new Set([workers[1], replacement]));
+    expect(await answeredBy('GET', '/jwks', 6, offset)).toEqual(new Set([workers[1], replacement]));
     expect((await Promise.all(issued.map(introspect))).filter((active) => !active)).toEqual([]);
+  });
+
+  it('closes every worker on SIGTERM, and exits cleanly', async () => {
+    const live = new Set(workers);
+    for (const [, replacement, gone] of lab.program.output().matchAll(/Grant Lab worker (\d+) ready, in place of (\d+)/g)) {
+      live.delete(Number(gone));
+      live.add(Number(replacement));
+    }
+    expect(await stopTree(lab.program.child, 'SIGTERM')).toEqual({ code: 0, signal: null });
+    const closing = lab.program.output().split('\n').filter((line) => line.includes('SIGTERM received, closing')).map((line) => (JSON.parse(line) as { pid: number }).pid);
+    expect(new Set(closing)).toEqual(live);
   });
 
   it('stops every worker, and says why, once replacements keep dying before they are ready', async () => {
