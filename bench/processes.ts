@@ -3,7 +3,7 @@
 // whole process group it started.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,12 +21,18 @@ export interface RunningTarget {
   /** Milliseconds from spawn to the ready line. */
   startedInMs: number;
   residentMegabytes(): Promise<number>;
+  /** CPU time (user + system) used so far, and resident memory now, of all its processes: workers too. */
+  usage(): ReturnType<typeof groupUsage>;
   stop(): Promise<void>;
 }
 
 export interface TargetOptions {
   /** Grant Lab's --storage, when the build has it. */
   storage?: string;
+  /** Grant Lab's --workers. */
+  workers?: number;
+  /** Grant Lab's --issuer: one for several instances behind one URL. */
+  issuer?: string;
 }
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -46,10 +52,42 @@ export async function residentMegabytes(pid: number): Promise<number> {
   return Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1] ?? Number.NaN) / 1024;
 }
 
+// proc(5), after "pid (comm) ": utime and stime in clock ticks (USER_HZ, 100 on Linux), rss in pages.
+const TICKS_PER_SECOND = 100;
+const PAGE_BYTES = 4096;
+
+/** CPU seconds used so far, and resident memory now, of the live processes of group `pgid`. */
+export async function groupUsage(pgid: number): Promise<{ cpuSeconds: number; residentMegabytes: number }> {
+  let ticks = 0;
+  let pages = 0;
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const stat = await readFile(`/proc/${name}/stat`, 'utf8').catch(() => '');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(fields[2]) !== pgid) continue;
+    ticks += Number(fields[11]) + Number(fields[12]);
+    pages += Number(fields[21]);
+  }
+  return { cpuSeconds: ticks / TICKS_PER_SECOND, residentMegabytes: (pages * PAGE_BYTES) / 1024 / 1024 };
+}
+
+/** CPU seconds the whole machine has spent busy (every core, all but idle and iowait) since boot. */
+export async function machineBusySeconds(): Promise<number> {
+  // proc(5): "cpu  user nice system idle iowait irq softirq steal …", in USER_HZ ticks.
+  const [, ...ticks] = (await readFile('/proc/stat', 'utf8')).split('\n')[0]!.trim().split(/\s+/).map(Number);
+  const busy = ticks.slice(0, 8).reduce((sum, value, index) => (index === 3 || index === 4 ? sum : sum + value), 0);
+  return busy / TICKS_PER_SECOND;
+}
+
 function commandFor(name: TargetName, port: number, dataDir: string, options: TargetOptions): string[] {
   switch (name) {
     case 'grant-lab':
-      return ['bin/grant-lab.js', '--port', String(port), '--data-dir', dataDir, ...(options.storage ? ['--storage', options.storage] : [])];
+      return [
+        'bin/grant-lab.js', '--port', String(port), '--data-dir', dataDir,
+        ...(options.storage ? ['--storage', options.storage] : []),
+        ...(options.workers ? ['--workers', String(options.workers)] : []),
+        ...(options.issuer ? ['--issuer', options.issuer] : []),
+      ];
     case 'bare-engine':
       return ['bench/targets/bare-engine.ts', String(port)];
     case 'mock-server':
@@ -57,7 +95,7 @@ function commandFor(name: TargetName, port: number, dataDir: string, options: Ta
   }
 }
 
-function stopGroup(child: ChildProcess): Promise<void> {
+export function stopGroup(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   const exited = once(child, 'exit').then(() => undefined);
   try {
@@ -104,10 +142,11 @@ export async function startTarget(name: TargetName, options: TargetOptions = {})
   return {
     name,
     url: `http://127.0.0.1:${port}`,
-    issuer: `http://localhost:${port}`,
+    issuer: options.issuer ?? `http://localhost:${port}`,
     pid: child.pid!,
     startedInMs,
     residentMegabytes: () => residentMegabytes(child.pid!),
+    usage: () => groupUsage(child.pid!),
     async stop() {
       await stopGroup(child);
       await rm(dataDir, { recursive: true, force: true });

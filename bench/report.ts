@@ -7,17 +7,21 @@ export interface Figure {
   /** Grant Lab's figure, and each peer's measured in the same run (medians of the rounds). */
   grantLab: number;
   peers: Partial<Record<'bare engine' | 'mock server' | 'machine', number>>;
+  /** Grant Lab set up otherwise, measured against itself: another store, fewer processes. */
+  baseline?: { label: string; value: number };
   /** The ratio that is judged, with its target: Grant Lab against `against`. */
-  judged?: { against: 'bare engine' | 'mock server' | 'machine'; atLeast?: number; atMost?: number };
+  judged?: { against: 'bare engine' | 'mock server' | 'machine' | 'baseline'; atLeast?: number; atMost?: number };
 }
 
 const format = (value: number | undefined) => (value === undefined || Number.isNaN(value) ? '—' : value >= 100 ? value.toFixed(0) : value.toFixed(1));
 
 export function ratioOf(figure: Figure): number | undefined {
-  const against = figure.judged?.against;
-  const peer = against ? figure.peers[against] : undefined;
+  const against = figure.judged?.against ?? (figure.baseline ? 'baseline' : undefined);
+  const peer = against === 'baseline' ? figure.baseline?.value : against ? figure.peers[against] : undefined;
   return peer ? figure.grantLab / peer : undefined;
 }
+
+const againstText = (figure: Figure) => (figure.judged?.against === 'baseline' ? figure.baseline?.label : figure.judged?.against);
 
 export function meets(figure: Figure): boolean | undefined {
   const ratio = ratioOf(figure);
@@ -29,20 +33,28 @@ export function meets(figure: Figure): boolean | undefined {
 const targetText = (figure: Figure) => {
   const judged = figure.judged;
   if (!judged) return '';
-  return judged.atLeast !== undefined ? `≥ ${judged.atLeast}× ${judged.against}` : `≤ ${judged.atMost}× ${judged.against}`;
+  return judged.atLeast !== undefined ? `≥ ${judged.atLeast}× ${againstText(figure)}` : `≤ ${judged.atMost}× ${againstText(figure)}`;
+};
+
+const ratioText = (figure: Figure) => {
+  const ratio = ratioOf(figure);
+  return ratio === undefined ? '' : `${ratio.toFixed(2)}×`;
+};
+const verdictText = (figure: Figure) => {
+  const verdict = meets(figure);
+  return verdict === undefined ? '' : verdict ? 'yes' : '**no**';
 };
 
 export function markdownReport(figures: Figure[], machine: MachineLimits, notes: string[]): string {
-  const rows = figures.map((figure) => {
-    const ratio = ratioOf(figure);
-    const verdict = meets(figure);
-    return `| ${figure.label} | ${format(figure.grantLab)} ${figure.unit} | ${format(figure.peers['bare engine'])} | ${format(figure.peers['mock server'])} | ${format(figure.peers.machine)} | ${ratio === undefined ? '' : `${ratio.toFixed(2)}×`} | ${targetText(figure)} | ${verdict === undefined ? '' : verdict ? 'yes' : '**no**'} |`;
-  });
+  const rows = figures.filter((figure) => !figure.baseline).map((figure) => `| ${figure.label} | ${format(figure.grantLab)} ${figure.unit} | ${format(figure.peers['bare engine'])} | ${format(figure.peers['mock server'])} | ${format(figure.peers.machine)} | ${ratioText(figure)} | ${targetText(figure)} | ${verdictText(figure)} |`);
+  // Grant Lab against itself set up otherwise: stores, instances, workers.
+  const setups = figures.filter((figure) => figure.baseline).map((figure) => `| ${figure.label} | ${format(figure.grantLab)} ${figure.unit} | ${figure.baseline!.label} | ${format(figure.baseline!.value)} ${figure.unit} | ${ratioText(figure)} | ${targetText(figure)} | ${verdictText(figure)} |`);
   return [
     '| figure | Grant Lab | bare engine | mock server | machine limit | ratio | target | met |',
     '|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
+    ...(setups.length ? ['| setup | Grant Lab | against | its figure | ratio | target | met |', '|---|---|---|---|---|---|---|', ...setups, ''] : []),
     `Machine: ${machine.cores} cores; bare node:http ${format(machine.bareHttp)} req/s; ES256 ${format(machine.es256)} and RS256 ${format(machine.rs256)} signatures/s; argon2id ${format(machine.argon2id)} verifications/s at Grant Lab's cost.`,
     ...notes.map((note) => `${note}`),
     '',
@@ -53,9 +65,11 @@ const escapeXml = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp
 
 /** Horizontal bars, one per judged figure: its ratio, and a tick at its target. */
 export function ratioChart(figures: Figure[]): string {
-  const judged = figures.filter((figure) => ratioOf(figure) !== undefined);
-  const width = 760;
-  const left = 300;
+  const judged = figures.filter((figure) => figure.judged && ratioOf(figure) !== undefined);
+  const labelOf = (figure: Figure) => `${figure.label} (vs ${againstText(figure)})`;
+  // About 6.5 px a character at 12 px sans-serif: the longest label fits left of the bars.
+  const left = Math.max(300, ...judged.map((figure) => Math.ceil(labelOf(figure).length * 6.5) + 16));
+  const width = left + 460;
   const scale = (width - left - 40) / Math.max(2, ...judged.map((figure) => ratioOf(figure)!));
   const rowHeight = 30;
   const bars = judged.map((figure, index) => {
@@ -63,7 +77,7 @@ export function ratioChart(figures: Figure[]): string {
     const ratio = ratioOf(figure)!;
     const goal = figure.judged!.atLeast ?? figure.judged!.atMost!;
     const colour = meets(figure) ? '#2e7d32' : '#c62828';
-    return `<text x="${left - 8}" y="${y + 14}" text-anchor="end">${escapeXml(`${figure.label} (vs ${figure.judged!.against})`)}</text>`
+    return `<text x="${left - 8}" y="${y + 14}" text-anchor="end">${escapeXml(labelOf(figure))}</text>`
       + `<rect x="${left}" y="${y}" width="${ratio * scale}" height="20" fill="${colour}"/>`
       + `<text x="${left + ratio * scale + 6}" y="${y + 14}">${ratio.toFixed(2)}×</text>`
       + `<line x1="${left + goal * scale}" y1="${y - 3}" x2="${left + goal * scale}" y2="${y + 23}" stroke="#222" stroke-dasharray="3 2"/>`;

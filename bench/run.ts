@@ -13,6 +13,7 @@ import { machineLimits } from './machine.ts';
 import { type RunningTarget, startTarget, type TargetName } from './processes.ts';
 import { type Figure, markdownReport, ratioChart } from './report.ts';
 import { type ScenarioName, clientCredentials, scenarioRequest } from './requests.ts';
+import { setupFigures } from './scaling.ts';
 import { isFlat, soak } from './soak.ts';
 import { measureInProcess, measureStart } from './startup.ts';
 import { wrk } from './wrk.ts';
@@ -119,6 +120,10 @@ try {
   const logins = median(loginRounds);
   figures.push({ label: `sign-ins (code + PKCE, ${LOGIN_CONCURRENCY} at a time)`, unit: '/s', grantLab: logins, peers: { machine: machine.argon2id }, judged: { against: 'machine', atLeast: 0.8 } });
   notes.push('Sign-ins are judged against the machine\'s argon2id verifications per second at the same concurrency: the hash is the floor of a password sign-in.');
+
+  const setups = await setupFigures(grantLab, { rounds, seconds, warmUp: !args.quick, log });
+  figures.push(...setups.figures);
+  notes.push(...setups.notes);
 
   for (const storage of stores) {
     log(`client credentials on ${storage}`);

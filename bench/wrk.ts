@@ -34,12 +34,12 @@ function luaScript(request: LoadRequest): string {
   return `${lines.join('\n')}\n`;
 }
 
-export async function wrk(baseUrl: string, request: LoadRequest, { seconds, connections = 8 }: { seconds: number; connections?: number }): Promise<LoadResult> {
+export async function wrk(baseUrl: string, request: LoadRequest, { seconds, connections = 8, threads = 1 }: { seconds: number; connections?: number; threads?: number }): Promise<LoadResult> {
   const dir = await mkdtemp(join(tmpdir(), 'grant-lab-wrk-'));
   const script = join(dir, 'request.lua');
   await writeFile(script, luaScript(request));
   try {
-    const { stdout } = await exec('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '-s', script, `${baseUrl}${request.path}`], { timeout: (seconds + 30) * 1000 });
+    const { stdout } = await exec('wrk', [`-t${threads}`, `-c${connections}`, `-d${seconds}s`, '-s', script, `${baseUrl}${request.path}`], { timeout: (seconds + 30) * 1000 });
     const requestsPerSecond = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1]);
     const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(stdout)?.[1] ?? 0);
     if (!Number.isFinite(requestsPerSecond)) throw new Error(`wrk printed no rate:\n${stdout}`);

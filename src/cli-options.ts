@@ -1,4 +1,5 @@
 // The grant-lab command line: flags override the environment, which overrides the file.
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { LoadOptions } from './config/index.ts';
 
@@ -21,6 +22,9 @@ Options:
   --control-token <t>  turns on the HTTP control plane under <issuer>/_lab/ for
                        test suites, every call authorized with this bearer token
                        (env GRANT_LAB_CONTROL_TOKEN; default: off)
+  --workers <n>        processes serving the port together, a whole number or auto
+                       (one per core); more than one needs sqlite or redis storage
+                       (env GRANT_LAB_WORKERS; default 1)
   -h, --help           show this help
   -v, --version        show the version
 
@@ -30,7 +34,7 @@ TRUST_PROXY, LOG_LEVEL, LOG_FORMAT. See the README.`;
 export type CliCommand =
   | { kind: 'help' }
   | { kind: 'version' }
-  | { kind: 'serve'; load: LoadOptions }
+  | { kind: 'serve'; load: LoadOptions; workers: number }
   | { kind: 'usage-error'; message: string };
 
 export function parseCommandLine(args: string[], env: NodeJS.ProcessEnv): CliCommand {
@@ -47,6 +51,7 @@ export function parseCommandLine(args: string[], env: NodeJS.ProcessEnv): CliCom
         'data-dir': { type: 'string' },
         storage: { type: 'string' },
         'control-token': { type: 'string' },
+        workers: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -59,10 +64,14 @@ export function parseCommandLine(args: string[], env: NodeJS.ProcessEnv): CliCom
   if (values.port !== undefined && (!/^\d{1,5}$/.test(values.port) || Number(values.port) > 65_535)) {
     return { kind: 'usage-error', message: `--port: must be a whole number from 0 to 65535, got "${values.port}"` };
   }
+  const workers = workerCount(values.workers, env.GRANT_LAB_WORKERS);
+  if (typeof workers === 'string') return { kind: 'usage-error', message: workers };
   return {
     kind: 'serve',
+    workers,
     load: {
       env,
+      workers,
       config: values.config,
       overrides: {
         ...(values.port !== undefined ? { port: Number(values.port) } : {}),
@@ -73,4 +82,17 @@ export function parseCommandLine(args: string[], env: NodeJS.ProcessEnv): CliCom
       },
     },
   };
+}
+
+const MAX_WORKERS = 64;
+
+/** --workers, else GRANT_LAB_WORKERS, else 1; a string is what is wrong with the value given. */
+function workerCount(flag: string | undefined, variable: string | undefined): number | string {
+  const [name, value] = flag !== undefined ? ['--workers', flag] : ['GRANT_LAB_WORKERS', variable];
+  if (value === undefined || value === '') return 1;
+  if (value === 'auto') return availableParallelism();
+  if (!/^\d{1,2}$/.test(value) || Number(value) < 1 || Number(value) > MAX_WORKERS) {
+    return `${name}: must be auto or a whole number from 1 to ${MAX_WORKERS}, got "${value}"`;
+  }
+  return Number(value);
 }

@@ -1,11 +1,11 @@
 // Entry point (the grant-lab command): read the command line and the configuration, start,
-// print the ready line, close gracefully.
+// print the ready line, close gracefully. With --workers, the first process is the primary of
+// workers.ts, and each worker it forks runs this same file and serves; Grant Lab itself is
+// imported only where it serves, so the primary stays a small process.
+import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import { parseCommandLine, USAGE } from './cli-options.ts';
-import { ConfigError } from './config/index.ts';
-import { KeyError } from './provider/keys.ts';
-import { serve } from './start.ts';
-import { StoreOpenError } from './storage/store.ts';
+import type { WorkerReady } from './workers.ts';
 
 const command = parseCommandLine(process.argv.slice(2), process.env);
 if (command.kind === 'help') {
@@ -22,7 +22,11 @@ if (command.kind === 'usage-error') {
   process.exit(2);
 }
 
-try {
+if (command.workers > 1 && cluster.isPrimary) {
+  const { runWorkers } = await import('./workers.ts');
+  await runWorkers(command.workers);
+} else try {
+  const { serve } = await import('./start.ts');
   const running = await serve(command.load);
 
   let closing = false;
@@ -35,13 +39,22 @@ try {
     await running.close();
     process.exit(0);
   };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  // Printed once the signals are handled: whoever waits for this line may stop the server at once.
-  const controlPlane = running.config.controlToken
-    ? `Control plane on at ${running.issuer}/_lab/ (Authorization: Bearer <control token>; OpenAPI at /_lab/openapi.json)\n` : '';
-  process.stdout.write(`Grant Lab ready at ${running.issuer} (listening on ${running.url})\nState kept in ${running.app.grantLab.store.description}\n${controlPlane}`);
+  // A second Ctrl-C stops a single process at once. A worker may be sent the same signal twice,
+  // by the terminal and by its primary: it closes once, as asked.
+  const onSignal = cluster.isWorker ? process.on.bind(process) : process.once.bind(process);
+  onSignal('SIGINT', () => void shutdown('SIGINT'));
+  onSignal('SIGTERM', () => void shutdown('SIGTERM'));
+  if (cluster.isWorker) {
+    const ready: WorkerReady = { grantLab: 'ready', issuer: running.issuer, url: running.url, store: running.app.grantLab.store.description };
+    process.send!(ready);
+  } else {
+    // Printed once the signals are handled: whoever waits for this line may stop the server at once.
+    const controlPlane = running.config.controlToken
+      ? `Control plane on at ${running.issuer}/_lab/ (Authorization: Bearer <control token>; OpenAPI at /_lab/openapi.json)\n` : '';
+    process.stdout.write(`Grant Lab ready at ${running.issuer} (listening on ${running.url})\nState kept in ${running.app.grantLab.store.description}\n${controlPlane}`);
+  }
 } catch (error) {
+  const [{ ConfigError }, { KeyError }, { StoreOpenError }] = await Promise.all([import('./config/index.ts'), import('./provider/keys.ts'), import('./storage/store.ts')]);
   if (error instanceof ConfigError || error instanceof KeyError || error instanceof StoreOpenError) {
     process.stderr.write(`${error.message}\n`);
   } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {

@@ -1,6 +1,7 @@
 // Starting a server. serve() binds a socket first (on a free port the issuer is only known
 // once it is bound), then builds the app on it. startGrantLab() is the programmatic API test
 // suites use: in-process, on a free port, keys in memory, the environment ignored unless given.
+import cluster from 'node:cluster';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
@@ -56,6 +57,7 @@ export async function serve(load: LoadOptions, buildOptions: BuildOptions = {}):
 
   let app: FastifyInstance;
   let ready = false;
+  const { promise: built, resolve: markBuilt } = Promise.withResolvers<void>();
   // Everything this Grant Lab does runs on its own clock (lab/clock.ts): what the build starts
   // (the stores' sweeps) and every request.
   const clock = buildOptions.clock ?? new LabClock();
@@ -67,6 +69,9 @@ export async function serve(load: LoadOptions, buildOptions: BuildOptions = {}):
       // come back, rather than reaching a half-built app.
       serverFactory: (handler) => server.on('request', (request, response) => {
         if (ready) return clock.run(() => handler(request, response));
+        // A worker (--workers) shares its port with others that may be serving already: what
+        // reaches this one waits for it, rather than being turned away while the others answer.
+        if (cluster.isWorker) return void built.then(() => clock.run(() => handler(request, response)));
         response.writeHead(503, { 'retry-after': '1', 'content-type': 'application/json' });
         response.end('{"error":"temporarily_unavailable","error_description":"Grant Lab is starting"}');
       }),
@@ -80,6 +85,7 @@ export async function serve(load: LoadOptions, buildOptions: BuildOptions = {}):
     }
     await app.ready();
     ready = true;
+    markBuilt();
   } catch (error) {
     server.close();
     throw error;

@@ -13,6 +13,7 @@ import { Origins } from './origins.ts';
 import { ConfigError, describeProblems, type Problem } from './problems.ts';
 import { parseStorage } from './storage.ts';
 import { trustProblems } from './trust.ts';
+import { workerProblems } from './workers.ts';
 import { MIN_CONTROL_TOKEN_LENGTH } from '../lab/control-token.ts';
 import type {
   ApiDefinition, AssertionIssuer, ClaimRule, ClientDefinition, ConfigFile, DeviceFlowSettings, GrantLabConfig, Lifetimes, LogLevel, ThrottleSettings,
@@ -62,6 +63,8 @@ export interface LoadOptions {
   overrides?: ConfigOverrides;
   /** The store when nothing names one: SQLite in the data directory (the command), memory (startGrantLab). */
   defaultStorage?: 'sqlite' | 'memory';
+  /** How many processes will serve this configuration together (the command's --workers; default 1). */
+  workers?: number;
 }
 
 /** http on a loopback host; `*.localhost` counts (RFC 6761 §6.3), as browsers resolve it locally. */
@@ -183,7 +186,7 @@ function composeSource(options: LoadOptions, env: NodeJS.ProcessEnv): { composed
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 const settings = (value: unknown): Record<string, unknown> => (isPlainObject(value) ? value : {});
 
-function resolveConfiguration(composed: Composed, source: string, env: NodeJS.ProcessEnv, overrides: ConfigOverrides, defaultStorage: 'sqlite' | 'memory'): ReadConfiguration {
+function resolveConfiguration(composed: Composed, source: string, env: NodeJS.ProcessEnv, overrides: ConfigOverrides, defaultStorage: 'sqlite' | 'memory', workers: number): ReadConfiguration {
   const problems: Problem[] = [...composed.problems];
   // With something it extends unreadable, the rest would only be reported as missing.
   if (composed.complete) problems.push(...schemaProblems(composed.data));
@@ -247,6 +250,7 @@ function resolveConfiguration(composed: Composed, source: string, env: NodeJS.Pr
     problems.push(...directoryProblems(config.clients, config.users, config.apis));
     problems.push(...trustProblems(config));
   }
+  problems.push(...workerProblems(config, workers));
   return {
     config,
     problems,
@@ -255,7 +259,7 @@ function resolveConfiguration(composed: Composed, source: string, env: NodeJS.Pr
       mainFile: source,
       settingOrder: SETTING_ORDER,
     }), source),
-    withOverrides: (more) => resolveConfiguration(composed, source, env, { ...overrides, ...more }, defaultStorage),
+    withOverrides: (more) => resolveConfiguration(composed, source, env, { ...overrides, ...more }, defaultStorage, workers),
   };
 }
 
@@ -266,7 +270,7 @@ function resolveConfiguration(composed: Composed, source: string, env: NodeJS.Pr
 export function readConfiguration(options: LoadOptions = {}): ReadConfiguration {
   const env = options.env ?? process.env;
   const { composed, source } = composeSource(options, env);
-  return resolveConfiguration(composed, source, env, options.overrides ?? {}, options.defaultStorage ?? 'sqlite');
+  return resolveConfiguration(composed, source, env, options.overrides ?? {}, options.defaultStorage ?? 'sqlite', options.workers ?? 1);
 }
 
 /**

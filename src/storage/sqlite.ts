@@ -9,7 +9,9 @@
 //  - busy_timeout: a second process holding the write lock is waited for (5 s at start, 1 s
 //    while serving), not failed at once; beyond it the request is answered 503
 //    temporarily_unavailable.
-// Expired rows are swept every minute; reads ignore them meanwhile.
+// Expired rows are swept every minute, by one of the processes sharing the file (--workers, or
+// instances on one machine) at a time; reads ignore them meanwhile.
+import { randomUUID } from 'node:crypto';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
@@ -18,6 +20,9 @@ import { checkOwnership, migrate } from './sqlite-schema.ts';
 import { type Consumed, GRANT_BOUND_MODELS, type KeyedRecords, type Store, StoreOpenError, StoreUnavailableError } from './store.ts';
 
 const SWEEP_INTERVAL_MS = 60_000;
+// The process sweeping holds a lease, renewed at each sweep; if it stops, another takes over
+// once the lease has run out. Sweeps by several would only queue for the same write lock.
+const SWEEP_LEASE = { namespace: 'grant-lab:sqlite', key: 'sweeper', seconds: (SWEEP_INTERVAL_MS / 1000) * 2.5 };
 // At start, another instance may be migrating the file: wait for it. While serving, a write lock
 // is held for a statement's length (well under a millisecond); one held longer is someone else's
 // long transaction, and node:sqlite waits synchronously, holding every request: give up soon.
@@ -102,6 +107,7 @@ export class SqliteStore implements Store {
   readonly #db: DatabaseSync;
   readonly #timer: NodeJS.Timeout;
   readonly #statements: Record<string, StatementSync>;
+  readonly #sweeper = randomUUID();
 
   constructor(db: DatabaseSync, path: string) {
     this.#db = db;
@@ -138,7 +144,7 @@ export class SqliteStore implements Store {
     this.records = this.#keyedRecords();
     this.#timer = setInterval(() => {
       try {
-        this.sweep();
+        this.sweepInTurn();
       } catch {
         // Locked by another process this minute: the next sweep will do.
       }
@@ -192,6 +198,17 @@ export class SqliteStore implements Store {
     const now = Date.now();
     this.#statements.sweepEntries!.run({ now });
     this.#statements.sweepRecords!.run({ now });
+  }
+
+  /** Sweeps if this process holds the sweep lease, or takes it as it is free; true if it swept. */
+  sweepInTurn(): boolean {
+    const { namespace, key, seconds } = SWEEP_LEASE;
+    const now = Date.now();
+    const lease = { namespace, key, value: JSON.stringify(this.#sweeper), expiresAt: expiresAt(seconds) };
+    if (!this.#get('claimRecord', { ...lease, now }) && recordValue(this.#get('getRecord', { namespace, key, now })) !== this.#sweeper) return false;
+    this.#run('setRecord', lease);
+    this.sweep();
+    return true;
   }
 
   async clear(): Promise<void> {

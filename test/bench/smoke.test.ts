@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mustSkip } from '../support/prerequisites.ts';
 import { exitOf, spawnTree } from '../support/processes.ts';
+import { redisMissing } from '../support/redis.ts';
 
 function wrkProblem(): string | undefined {
   try {
@@ -34,6 +35,13 @@ describe.skipIf(skip)('npm run bench', () => {
         expect(table).toContain(`| ${label}`);
       }
       expect(table).toMatch(/\| client credentials \| \d+ req\/s \| \d+ \| \d+ \|/);
+      // Grant Lab against itself: the stores, --workers, and several instances on one Redis.
+      expect(table).toMatch(/\| client credentials on SQLite \| \d+ req\/s \| memory \| \d+ req\/s \| [\d.]+× \| ≥ 0\.9× memory \|/);
+      expect(table).toMatch(/\| refresh on SQLite \| \d+ req\/s \| memory \| \d+ req\/s \| [\d.]+× \|/);
+      expect(table).toMatch(/\| client credentials, --workers 2 on SQLite \| \d+ req\/s \| --workers 1 \| \d+ req\/s \| [\d.]+× \|/);
+      if (!redisMissing('benchmark smoke test, two instances on one Redis')) {
+        expect(table).toMatch(/\| client credentials, 2 instances on one Redis \| \d+ req\/s \| 1 instance \| \d+ req\/s \| [\d.]+× \| ≥ 1\.7× 1 instance \|/);
+      }
       expect(await readFile(join(out, 'latest.svg'), 'utf8')).toMatch(/^<svg /);
       expect(JSON.parse(await readFile(join(out, 'latest.json'), 'utf8')).machine.argon2id).toBeGreaterThan(0);
     } finally {

@@ -45,4 +45,20 @@ describe('the SQLite store', () => {
       await store.close();
     }
   });
+
+  it('is swept by one of the processes sharing its file, the same one minute after minute', async () => {
+    const path = join(directory, 'shared.sqlite');
+    const [first, second] = [await openSqliteStore(path), await openSqliteStore(path)];
+    try {
+      await first.upsert('AccessToken', 'expired', { jti: 'expired' }, -1);
+      expect(first.sweepInTurn()).toBe(true);
+      expect(second.sweepInTurn()).toBe(false);
+      expect(first.sweepInTurn()).toBe(true);
+      const file = new DatabaseSync(path, { readOnly: true });
+      expect(file.prepare('SELECT count(*) AS count FROM entries').get()).toEqual({ count: 0 });
+      file.close();
+    } finally {
+      await Promise.all([first.close(), second.close()]);
+    }
+  });
 });
