@@ -3,7 +3,8 @@
 // value that is none of the forms is refused without being repeated (it may hold a password).
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config/index.ts';
+import { problemsOf } from '../support/config-problems.ts';
+import { loadConfig } from '../../src/config/index.ts';
 
 const fromFile = { extends: 'default', storage: 'sqlite:from-file.sqlite' };
 
@@ -21,14 +22,7 @@ describe('the storage setting', () => {
   });
 
   it('refuses what it cannot use, each where it was written, and repeats no password', () => {
-    const problems = (load: Parameters<typeof loadConfig>[0]) => {
-      try {
-        loadConfig(load);
-      } catch (error) {
-        return (error as ConfigError).problems;
-      }
-      return [];
-    };
+    const problems = problemsOf;
     expect(problems({ env: { GRANT_LAB_STORAGE: 'postgres://user:pw@db/lab' } })).toEqual([
       'GRANT_LAB_STORAGE: must be memory, sqlite, sqlite:<path> or redis://host:port[/db] (rediss:// for TLS)',
     ]);

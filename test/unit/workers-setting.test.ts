@@ -3,21 +3,14 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { parseCommandLine } from '../../src/cli-options.ts';
-import { ConfigError, loadConfig } from '../../src/config/index.ts';
+import { problemsOf } from '../support/config-problems.ts';
 
 const workersOf = (args: string[], env: NodeJS.ProcessEnv = {}) => {
   const command = parseCommandLine(args, env);
   return command.kind === 'serve' ? command.workers : command;
 };
 
-const problems = (load: Parameters<typeof loadConfig>[0]) => {
-  try {
-    loadConfig(load);
-  } catch (error) {
-    return (error as ConfigError).problems;
-  }
-  return [];
-};
+const problems = problemsOf;
 
 describe('the workers setting', () => {
   it('is one process unless asked, auto meaning one worker per core, the flag beating GRANT_LAB_WORKERS', () => {
