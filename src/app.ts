@@ -82,7 +82,7 @@ export async function buildApp(config: GrantLabConfig, options: BuildOptions = {
   const validators = lazyValidators();
   const app = Fastify({
     logger: loggerOptions(config, options.logStream),
-    logController: new PathOnlyLogController(),
+    logController: new PathOnlyLogController(config, options.logStream),
     trustProxy: config.trustProxy,
     serverFactory: options.serverFactory,
     // Our own JSON and form bodies are small; the engine limits its own.
