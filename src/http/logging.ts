@@ -14,6 +14,12 @@ type LogRecord = {
   [key: string]: unknown;
 };
 
+/** Time of day, to the millisecond, as every text line starts. */
+const timeOfDay = (time: number) => new Date(time).toISOString().slice(11, 23);
+/** The text line of a completed request, whether it came through the logger or straight. */
+const requestText = (time: number, method: string, path: string | undefined, status: number | undefined, ms: number | undefined) =>
+  `${timeOfDay(time)} INFO  ${method} ${path} → ${status} (${ms?.toFixed(1)} ms)\n`;
+
 export function formatLogLine(line: string): string {
   let record: LogRecord;
   try {
@@ -21,11 +27,9 @@ export function formatLogLine(line: string): string {
   } catch {
     return line;
   }
-  const time = new Date(record.time).toISOString().slice(11, 23);
+  if (record.msg === 'request' && record.method && record.path) return requestText(record.time, record.method, record.path, record.status, record.ms);
+  const time = timeOfDay(record.time);
   const level = (LEVEL_NAMES[record.level] ?? String(record.level)).padEnd(5);
-  if (record.msg === 'request' && record.method && record.path) {
-    return `${time} ${level} ${record.method} ${record.path} → ${record.status} (${record.ms?.toFixed(1)} ms)\n`;
-  }
   const error = record.err ? `\n${record.err.stack ?? record.err.message}` : '';
   return `${time} ${level} ${record.msg ?? ''}${error}\n`;
 }
@@ -37,10 +41,6 @@ export function loggerOptions(config: Pick<GrantLabConfig, 'logLevel' | 'logForm
   if (config.logFormat === 'json') return { ...base, stream: out };
   return { ...base, stream: { write: (line: string) => out.write(formatLogLine(line)) } };
 }
-
-/** The text line of a completed request, as formatLogLine writes it from the JSON record. */
-const requestLine = (method: string, path: string | undefined, status: number, ms: number) =>
-  `${new Date(realNow()).toISOString().slice(11, 23)} INFO  ${method} ${path} → ${status} (${ms.toFixed(1)} ms)\n`;
 
 /**
  * Fastify's per-request log lines, reduced to method, path, status and time. In the text
@@ -63,7 +63,7 @@ export class PathOnlyLogController extends LogController {
     const queryStart = url?.indexOf('?') ?? -1;
     const path = queryStart === -1 ? url : url!.slice(0, queryStart);
     if (this.#text) {
-      this.#text.write(requestLine(request.method, path, reply.statusCode, reply.elapsedTime));
+      this.#text.write(requestText(realNow(), request.method, path, reply.statusCode, reply.elapsedTime));
       return;
     }
     request.log.info({ method: request.method, path, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
