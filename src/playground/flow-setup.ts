@@ -64,8 +64,10 @@ function snippet(under: Snippet['under'], entry: YAMLMap): Snippet {
 }
 
 // The APIs runs call: the demo API, and the Billing API beside it.
-const contractApis = () => ['{issuer}/api', '{issuer}/billing'].map((identifier) => contractEntry('apis', (api) => api.get('identifier') === identifier));
-const contractApiScopes = () => new Set(contractApis().flatMap((api) => Object.keys(api.toJSON().scopes as Record<string, string>)));
+let parsedApis: YAMLMap[] | undefined;
+let parsedApiScopes: Set<string> | undefined;
+const contractApis = () => (parsedApis ??= ['{issuer}/api', '{issuer}/billing'].map((identifier) => contractEntry('apis', (api) => api.get('identifier') === identifier)));
+const contractApiScopes = () => (parsedApiScopes ??= new Set(contractApis().flatMap((api) => Object.keys(api.toJSON().scopes as Record<string, string>))));
 const demoUser = () => contractEntry('users', (user) => user.get('demo') === true);
 
 const words = (value: unknown) => (typeof value === 'string' ? value.split(' ').filter(Boolean) : undefined);
