@@ -13,12 +13,28 @@ export interface RunResult {
 
 const SETTLED = '#run:not([data-status="waiting-for-browser"])';
 
+type Credentials = { username: string; password: string };
+
+/** Signs in, or allows, if the page asks for either, as a person does; false when it asks neither. */
+async function answerSignIn(page: Page, { username, password }: Credentials): Promise<boolean> {
+  if (await page.locator('#username').count()) {
+    await page.getByLabel('Username').fill(username);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  } else if (await page.locator('button[value="allow"]').count()) {
+    await page.getByRole('button', { name: 'Allow' }).click();
+  } else {
+    return false;
+  }
+  return true;
+}
+
 /**
  * What the person does for a device's run: opens the run page's link on another page (a phone),
  * finds the code refused if it is a made-up one and types the one the device shows, confirms the
  * device is theirs (or denies it), signs in and allows. An expiring code is left alone.
  */
-async function playDeviceUser(page: Page, failure: string, credentials: { username: string; password: string }): Promise<void> {
+async function playDeviceUser(page: Page, failure: string, credentials: Credentials): Promise<void> {
   if (failure === 'expired-device-code') return;
   const phone = await page.context().newPage();
   try {
@@ -29,13 +45,7 @@ async function playDeviceUser(page: Page, failure: string, credentials: { userna
         await phone.getByRole('button', { name: 'Continue' }).click();
       } else if (await phone.locator('button[name="confirm"]').count()) {
         await phone.getByRole('button', { name: failure === 'device-denied' ? 'No, deny it' : 'Yes, it is mine: continue' }).click();
-      } else if (await phone.locator('#username').count()) {
-        await phone.getByLabel('Username').fill(credentials.username);
-        await phone.getByLabel('Password').fill(credentials.password);
-        await phone.getByRole('button', { name: 'Sign in' }).click();
-      } else if (await phone.locator('button[value="allow"]').count()) {
-        await phone.getByRole('button', { name: 'Allow' }).click();
-      } else {
+      } else if (!await answerSignIn(phone, credentials)) {
         break;
       }
       await phone.waitForLoadState();
@@ -55,15 +65,7 @@ export async function waitForRun(page: Page, { username = 'alice', password = 'w
     }
     await page.waitForSelector(`${SETTLED}, #device-link, #username, button[value="allow"], form[id="op.logoutForm"]`, { timeout: 20_000, state: 'attached' });
     if (await page.locator(SETTLED).count()) break;
-    if (await page.locator('#username').count()) {
-      await page.getByLabel('Username').fill(username);
-      await page.getByLabel('Password').fill(password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-    } else if (await page.locator('button[value="allow"]').count()) {
-      await page.getByRole('button', { name: 'Allow' }).click();
-    } else {
-      await page.getByRole('button', { name: 'Yes, sign me out' }).click();
-    }
+    if (!await answerSignIn(page, { username, password })) await page.getByRole('button', { name: 'Yes, sign me out' }).click();
     await page.waitForLoadState();
   }
   const status = await page.locator('#run').getAttribute('data-status');
