@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { grantLabForThisFile } from '../support/grant-lab.ts';
 import { stopEveryTree } from '../support/processes.ts';
 import { runSample, sampleCommand } from '../support/sample-app.ts';
+import { tokenRequest } from '../support/token-requests.ts';
 
 const server = grantLabForThisFile();
 afterEach(stopEveryTree);
@@ -42,13 +43,9 @@ describe('sample partner', () => {
     expect(assertion).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
     expect(decodeJwt(assertion)).toMatchObject({ iss: 'https://partner.example', sub: 'alice', aud: `${server.issuer}/token` });
     expect(stderr).toContain('a DEMO key published with Grant Lab on purpose');
-    const present = () => fetch(`${server.issuer}/token`, {
-      method: 'POST',
-      headers: { authorization: `Basic ${btoa('partner:partner-secret')}`, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion, scope: 'read:reports', resource: `${server.issuer}/api` }),
-    });
+    const present = () => tokenRequest(server.issuer, { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion, scope: 'read:reports', resource: `${server.issuer}/api` }, 'partner');
     expect((await present()).status).toBe(200);
-    expect(await (await present()).json()).toMatchObject({ error: 'invalid_grant', error_description: expect.stringContaining('was used already') });
+    expect((await present()).body).toMatchObject({ error: 'invalid_grant', error_description: expect.stringContaining('was used already') });
   });
 
   it('shows the refusal and exits 1 for a user partner.example may not speak for', async () => {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GrantLabProcess, startGrantLabProcess } from '../support/grant-lab-process.ts';
 import { runProgram } from '../support/program.ts';
 import { freePort, redisMissing, startRedis, type TestRedis } from '../support/redis.ts';
+import { tokenRequest } from '../support/token-requests.ts';
 
 const skip = redisMissing('the Redis store over TLS');
 
@@ -38,18 +39,13 @@ describe.skipIf(skip)('the Redis store over TLS', () => {
   it('keeps a refresh token across a restart in a Redis reached over rediss://', async () => {
     const port = await freePort();
     let server: GrantLabProcess = await start(port, 'first');
-    const token = (body: Record<string, string>) => fetch(`${server.url}/token`, {
-      method: 'POST',
-      headers: { authorization: `Basic ${btoa('trusted-app:trusted-app-secret')}`, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(body),
-    });
-    const issued = await (await token({ grant_type: 'password', username: 'alice', password: 'wonderland', scope: 'read:reports' })).json() as { refresh_token: string };
+    const issued = (await tokenRequest(server.url, { grant_type: 'password', username: 'alice', password: 'wonderland', scope: 'read:reports' }, 'trusted-app')).body;
     expect(issued.refresh_token).toBeTypeOf('string');
     await server.stop();
     // Another data directory: nothing but the Redis carries the grant over.
     server = await start(port, 'second');
     try {
-      const refreshed = await token({ grant_type: 'refresh_token', refresh_token: issued.refresh_token });
+      const refreshed = await tokenRequest(server.url, { grant_type: 'refresh_token', refresh_token: issued.refresh_token! }, 'trusted-app');
       expect(refreshed.status).toBe(200);
     } finally {
       await server.stop();

@@ -19,6 +19,8 @@ export const SECRETS: Record<string, string> = {
   'm2m-cron': 'm2m-cron-secret',
   'web-app': 'web-app-secret',
   'trusted-app': 'trusted-app-secret',
+  partner: 'partner-secret',
+  'reports-api': 'reports-api-secret',
 };
 
 /** A server with its own data directory (some tests read or reuse its keys). */
