@@ -95,7 +95,7 @@ function commandFor(name: TargetName, port: number, dataDir: string, options: Ta
   }
 }
 
-export function stopGroup(child: ChildProcess): Promise<void> {
+function stopGroup(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   const exited = once(child, 'exit').then(() => undefined);
   try {

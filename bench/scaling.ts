@@ -10,7 +10,7 @@
 // a two-process figure is a floor of what a second core gives when the load comes from
 // elsewhere. The cores each setup's servers used are measured too (from /proc), and noted.
 import { freePort, machineBusySeconds, type RunningTarget, startTarget } from './processes.ts';
-import { hasRedisServer, startRedis } from './redis.ts';
+import { REDIS_SERVER, startRedis } from '../test/support/redis-server.ts';
 import type { Figure } from './report.ts';
 import { clientCredentials, scenarioRequest } from './requests.ts';
 import { type LoadRequest, wrk } from './wrk.ts';
@@ -85,7 +85,7 @@ export async function setupFigures(single: RunningTarget, run: SetupRun): Promis
     'One process already uses more than a core (its main thread, V8\'s garbage collection, libuv\'s thread pool where signatures are made), which bounds what a second process can add here; answers per server CPU-second show whether it costs efficiency.',
     '"The machine" is every process\'s CPU meanwhile, others\' included: the run is only as quiet as the machine was.',
   ].join(' ')];
-  const redisFound = hasRedisServer();
+  const redisFound = REDIS_SERVER !== undefined;
   if (!redisFound) notes.push('Two instances on one Redis: not measured, redis-server is not installed (apt install redis-server).');
   const redis = redisFound ? await startRedis() : undefined;
   const sharedIssuer = `http://localhost:${await freePort()}`;

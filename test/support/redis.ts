@@ -1,83 +1,16 @@
-// A real redis-server (Debian's package) on a loopback port of its own, started as a process
-// tree like every other (processes.ts): nothing persisted, nothing shared with another test
-// file. Without redis-server the suites that need it skip loudly; under CI=true they fail.
-import { execFileSync } from 'node:child_process';
-import { createServer } from 'node:net';
+// The Redis suites' side of redis-server.ts: without redis-server they skip loudly; under
+// CI=true they fail. One server per test file.
 import { afterAll, beforeAll } from 'vitest';
 import { live } from './live.ts';
 import { mustSkip } from './prerequisites.ts';
-import { runProgram, type RunningProgram } from './program.ts';
+import { REDIS_SERVER, startRedis, type TestRedis } from './redis-server.ts';
 
-function redisServerPath(): string | undefined {
-  try {
-    return execFileSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const REDIS_SERVER = redisServerPath();
+export { freePort, type RedisTls, startRedis, type TestRedis } from './redis-server.ts';
 
 /** True when the Redis suites must skip (laptop without redis-server); throws under CI=true. */
 export const redisMissing = (suite: string) => mustSkip(suite, REDIS_SERVER === undefined
   ? 'redis-server not found: the Redis store cannot be tested (apt install redis-server; .ci/run installs it)'
   : undefined);
-
-/** A port free right now on the loopback interface. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-export interface TestRedis {
-  port: number;
-  url: string;
-  /** Stops the server (SIGTERM); with nothing persisted, what it held is gone. */
-  stop(): Promise<void>;
-  /** Starts it again on the same port, empty. */
-  start(): Promise<void>;
-  /** Freezes it (SIGSTOP): connections stay open and nothing is answered, as a hung server. */
-  freeze(): void;
-  /** Lets a frozen server go on (SIGCONT). */
-  thaw(): void;
-}
-
-/** A certificate and its key (PEM files) for a TLS-only Redis: the client is given the certificate as its CA. */
-export interface RedisTls {
-  certFile: string;
-  keyFile: string;
-}
-
-export async function startRedis({ tls }: { tls?: RedisTls } = {}): Promise<TestRedis> {
-  const port = await freePort();
-  let program: RunningProgram | undefined;
-  // With tls, the plain port is off (0): only rediss:// reaches it.
-  const listen = tls
-    ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', tls.certFile, '--tls-key-file', tls.keyFile, '--tls-auth-clients', 'no']
-    : ['--port', String(port)];
-  const start = async () => {
-    program = runProgram('redis-server', [REDIS_SERVER!, ...listen, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
-    await program.waitFor(/Ready to accept connections/);
-  };
-  await start();
-  return {
-    port,
-    url: tls ? `rediss://localhost:${port}` : `redis://127.0.0.1:${port}`,
-    start,
-    freeze: () => process.kill(program!.child.pid!, 'SIGSTOP'),
-    thaw: () => process.kill(program!.child.pid!, 'SIGCONT'),
-    async stop() {
-      await program?.stop();
-      program = undefined;
-    },
-  };
-}
 
 /** One redis-server for the whole test file (skipped suites start none). */
 export function redisForThisFile(skip: boolean): TestRedis {
