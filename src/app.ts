@@ -1,5 +1,6 @@
 // buildApp(config): every plugin, in a fixed order: ecosystem, cross-cutting hooks, the
 // engine, then Grant Lab's own routes. It never listens; see start.ts and server.ts.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import fastifyView from '@fastify/view';
@@ -26,7 +27,7 @@ import { StoredRunStore } from './playground/run-store.ts';
 import { createProvider } from './provider/index.ts';
 import type { ResourceCatalog } from './provider/resources.ts';
 import { loadKeyMaterial } from './provider/keys.ts';
-import { mountProvider } from './provider/mount.ts';
+import { directEngineDispatch, engineRoutes, mountProvider } from './provider/mount.ts';
 import { providerPages } from './provider/pages.ts';
 import { DEFAULT_INTERACTION_LIMITS, InteractionLedger, withInteractionBudget } from './storage/interaction-budget.ts';
 import { adapterFactory } from './storage/engine-adapter.ts';
@@ -40,7 +41,6 @@ import { KeyRing } from './lab/key-ring.ts';
 import { LabOperations } from './lab/operations.ts';
 import { RequestLog } from './lab/request-log.ts';
 import { Scenarios } from './lab/scenarios.ts';
-import { engineRoutes } from './provider/mount.ts';
 
 const VIEWS = fileURLToPath(new URL('../views', import.meta.url));
 const PUBLIC = fileURLToPath(new URL('../public', import.meta.url));
@@ -63,6 +63,11 @@ export interface GrantLabInternals {
   operations: LabOperations;
   /** Compiles the route schemas no request has used yet (they compile lazily); for tests. */
   compileRouteValidators: () => number;
+  /**
+   * Serves a request straight from the engine when no hook of Grant Lab's watches its path,
+   * and says whether it did (provider/mount.ts); the server tries it before Fastify.
+   */
+  serveDirectly: (request: IncomingMessage, response: ServerResponse) => boolean;
 }
 
 declare module 'fastify' {
@@ -80,9 +85,10 @@ export interface BuildOptions {
 
 export async function buildApp(config: GrantLabConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
   const validators = lazyValidators();
+  const logController = new PathOnlyLogController(config, options.logStream);
   const app = Fastify({
     logger: loggerOptions(config, options.logStream),
-    logController: new PathOnlyLogController(config, options.logStream),
+    logController,
     trustProxy: config.trustProxy,
     serverFactory: options.serverFactory,
     // Our own JSON and form bodies are small; the engine limits its own.
@@ -95,7 +101,7 @@ export async function buildApp(config: GrantLabConfig, options: BuildOptions = {
     schemaController: { compilersFactory: { buildValidator: validators.buildValidator, buildSerializer: lazySerializers } },
   });
   try {
-    await assemble(app, config, options.clock ?? new LabClock(), validators);
+    await assemble(app, config, options.clock ?? new LabClock(), validators, logController);
   } catch (error) {
     // What was opened already (the store's file or connection) is closed again.
     await app.close();
@@ -104,7 +110,7 @@ export async function buildApp(config: GrantLabConfig, options: BuildOptions = {
   return app;
 }
 
-async function assemble(app: FastifyInstance, config: GrantLabConfig, clock: LabClock, validators: LazyValidators): Promise<void> {
+async function assemble(app: FastifyInstance, config: GrantLabConfig, clock: LabClock, validators: LazyValidators, logController: PathOnlyLogController): Promise<void> {
   const store = await openStore(config.storage, {
     onConnectionChange: (state, detail) => (state === 'lost'
       ? app.log.error(`storage unreachable, answering 503 until it is back: ${detail}`)
@@ -173,8 +179,14 @@ async function assemble(app: FastifyInstance, config: GrantLabConfig, clock: Lab
   }));
   keyRing.attach(provider);
   await app.register(mountProvider, { provider });
+  // With a trusted proxy the client address is Fastify's to resolve, and with the control plane
+  // on its hooks see every request: then every request goes through Fastify.
+  const direct = config.controlToken || config.trustProxy ? undefined : directEngineDispatch(provider,
+    logController.logsRequests ? (method, path, status, ms) => logController.completed(app.log, method, path, status, ms) : undefined);
+  if (direct) app.addHook('preClose', async () => direct.close());
+  const serveDirectly = direct?.dispatch ?? (() => false);
   const headless = new HeadlessSignIn(provider, accounts, claims);
-  const internals = { config, provider, store, interactions, accounts, resources, clock, keyRing, requests, scenarios, headless, claims, compileRouteValidators: validators.compilePending } as GrantLabInternals;
+  const internals = { config, provider, store, interactions, accounts, resources, clock, keyRing, requests, scenarios, headless, claims, compileRouteValidators: validators.compilePending, serveDirectly } as GrantLabInternals;
   internals.operations = new LabOperations(internals);
   app.decorate('grantLab', internals);
   if (config.controlToken) {

@@ -1,7 +1,7 @@
 // Logs for people by default (one short line per request) or JSON lines for machines.
 // Only paths are logged, never query strings, headers or bodies: authorization codes, tokens,
 // id_token_hint values and passwords travel in those.
-import { LogController, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { GrantLabConfig } from '../config/types.ts';
 import { realNow } from '../lab/clock.ts';
 
@@ -14,8 +14,17 @@ type LogRecord = {
   [key: string]: unknown;
 };
 
-/** Time of day, to the millisecond, as every text line starts. */
-const timeOfDay = (time: number) => new Date(time).toISOString().slice(11, 23);
+let second = Number.NaN;
+let secondText = '';
+/** Time of day, to the millisecond, as every text line starts; formatted once a second. */
+const timeOfDay = (time: number) => {
+  const now = Math.floor(time / 1000);
+  if (now !== second) {
+    second = now;
+    secondText = new Date(now * 1000).toISOString().slice(11, 20);
+  }
+  return secondText + String(time % 1000).padStart(3, '0');
+};
 /** The text line of a completed request, whether it came through the logger or straight. */
 const requestText = (time: number, method: string, path: string | undefined, status: number | undefined, ms: number | undefined) =>
   `${timeOfDay(time)} INFO  ${method} ${path} → ${status} (${ms?.toFixed(1)} ms)\n`;
@@ -49,11 +58,13 @@ export function loggerOptions(config: Pick<GrantLabConfig, 'logLevel' | 'logForm
  */
 export class PathOnlyLogController extends LogController {
   readonly #text: NodeJS.WritableStream | undefined;
+  /** Whether a completed request is logged at all (at info or below). */
+  readonly logsRequests: boolean;
 
   constructor(config?: Pick<GrantLabConfig, 'logLevel' | 'logFormat'>, out: NodeJS.WritableStream = process.stdout) {
     super();
-    const infoLogged = config !== undefined && ['info', 'debug'].includes(config.logLevel);
-    this.#text = infoLogged && config.logFormat !== 'json' ? out : undefined;
+    this.logsRequests = config !== undefined && ['info', 'debug'].includes(config.logLevel);
+    this.#text = this.logsRequests && config!.logFormat !== 'json' ? out : undefined;
   }
 
   override incomingRequest(): void {}
@@ -62,10 +73,15 @@ export class PathOnlyLogController extends LogController {
     const { url } = request.raw;
     const queryStart = url?.indexOf('?') ?? -1;
     const path = queryStart === -1 ? url : url!.slice(0, queryStart);
+    this.completed(request.log, request.method, path, reply.statusCode, reply.elapsedTime);
+  }
+
+  /** Logs one completed request, whether Fastify served it or the engine did straight (provider/mount.ts). */
+  completed(log: FastifyBaseLogger, method: string, path: string | undefined, status: number, ms: number): void {
     if (this.#text) {
-      this.#text.write(requestText(realNow(), request.method, path, reply.statusCode, reply.elapsedTime));
+      this.#text.write(requestText(realNow(), method, path, status, ms));
       return;
     }
-    request.log.info({ method: request.method, path, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
+    log.info({ method, path, status, ms }, 'request');
   }
 }

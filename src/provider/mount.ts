@@ -1,6 +1,7 @@
 // Routes the engine's own paths, and only those, to its Koa callback. This plugin is
 // encapsulated: its catch-all content-type parser leaves every body unread, because the engine
 // reads (and size-limits) the request stream itself.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type Provider from 'oidc-provider';
 import { withRequestAddress } from '../http/request-address.ts';
@@ -22,6 +23,47 @@ export function engineRoutes(): string[] {
     // A registered client reads its own registration here (RFC 7592 §2.1).
     `${ROUTES.registration}/:clientId`,
   ];
+}
+
+/**
+ * The engine's paths no Fastify hook of ours watches: neither the browser trail (authorization
+ * and logout requests, see playground/browser-trail.ts) nor, while it is off, the control
+ * plane's capture and scenarios. Token, introspection, revocation, userinfo, JWKS, discovery.
+ */
+function unwatchedEnginePaths(): Set<string> {
+  const watched: string[] = [ROUTES.authorization, ROUTES.end_session];
+  return new Set(engineRoutes().filter((url) => !url.includes(':') && !watched.some((path) => url === path || url.startsWith(`${path}/`))));
+}
+
+/** How a request served straight by the engine is logged, as Fastify's log controller would. */
+export type RequestCompleted = (method: string, path: string, status: number, ms: number) => void;
+
+/**
+ * Serves a request for one of the unwatched engine paths straight from node:http, without
+ * Fastify's routing, hooks and reply in between: a tenth or so of a token request's CPU
+ * (bench/, CPU profiles). Returns false for any other request, which Fastify then serves; so
+ * does a request whose path is not exactly one of those (encoded, with a trailing slash,
+ * absolute-form), and every request once the app is closing.
+ */
+export function directEngineDispatch(provider: Provider, completed: RequestCompleted | undefined) {
+  const callback = provider.callback();
+  const paths = unwatchedEnginePaths();
+  const methods = new Set<string>(METHODS);
+  let closing = false;
+  const dispatch = (request: IncomingMessage, response: ServerResponse): boolean => {
+    const url = request.url!;
+    const queryStart = url.indexOf('?');
+    const path = queryStart === -1 ? url : url.slice(0, queryStart);
+    if (closing || !paths.has(path) || !methods.has(request.method!)) return false;
+    if (completed) {
+      const start = performance.now();
+      response.once('finish', () => completed(request.method!, path, response.statusCode, performance.now() - start));
+    }
+    // The client address for the storage budgets, as Fastify gives it without a trusted proxy.
+    void withRequestAddress(request.socket.remoteAddress ?? '', () => callback(request, response));
+    return true;
+  };
+  return { dispatch, close: () => { closing = true; } };
 }
 
 export async function mountProvider(app: FastifyInstance, { provider }: { provider: Provider }): Promise<void> {

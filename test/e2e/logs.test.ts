@@ -10,6 +10,9 @@ import { grantLabForThisFile } from '../support/grant-lab.ts';
 let logs = '';
 const logStream = new Writable({ write(chunk, _encoding, done) { logs += chunk; done(); } });
 const server = grantLabForThisFile({ logLevel: 'debug', logFormat: 'json', logStream });
+let text = '';
+const textStream = new Writable({ write(chunk, _encoding, done) { text += chunk; done(); } });
+const textServer = grantLabForThisFile({ logLevel: 'info', logFormat: 'pretty', logStream: textStream });
 
 describe('logs', () => {
   it('record each request by method, path and status, and no secret of any kind', async () => {
@@ -42,5 +45,23 @@ describe('logs', () => {
     for (const secret of secrets) {
       expect(logs.includes(secret), `log contains ${secret.slice(0, 12)}…`).toBe(false);
     }
+  });
+
+  it('in the pretty format, give one line per request, whether the engine or Grant Lab answered it', async () => {
+    // The token endpoint is served by the engine straight from node:http (provider/mount.ts);
+    // the sign-in page and the demo API through Fastify. Each gets the same line.
+    const cc = await client.clientCredentialsGrant(await textServer.clientConfig('m2m-cron'), { scope: 'read:reports' });
+    await fetch(`${textServer.url}/api/reports`, { headers: { authorization: `Bearer ${cc.access_token}` } });
+    await fetch(`${textServer.url}/token?ignored=query`, { method: 'POST' });
+    await fetch(`${textServer.url}/no/such/page`);
+    const lines = text.split('\n');
+    const line = (method: string, path: string, status: number) => new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  ${method} ${path} → ${status} \\(\\d+\\.\\d ms\\)$`);
+    expect(lines.filter((entry) => line('POST', '/token', 200).test(entry))).toHaveLength(1);
+    expect(lines.filter((entry) => line('GET', '/api/reports', 200).test(entry))).toHaveLength(1);
+    // The query string is never logged: codes and tokens travel in it.
+    expect(lines.filter((entry) => line('POST', '/token', 401).test(entry) || line('POST', '/token', 400).test(entry))).toHaveLength(1);
+    expect(lines.filter((entry) => line('GET', '/no/such/page', 404).test(entry))).toHaveLength(1);
+    expect(text).not.toContain(cc.access_token);
+    expect(text).not.toContain('ignored=query');
   });
 });
