@@ -30,6 +30,26 @@ describe('the SQLite store', () => {
     }
   });
 
+  it('answers each write once the WAL is flushed after it, one flush serving the writes made meanwhile', async () => {
+    const store = await openSqliteStore(join(directory, 'flushed.sqlite'));
+    try {
+      // One at a time, each write waits for a flush of its own.
+      for (const id of ['a', 'b', 'c']) await store.upsert('Session', id, { uid: id }, 600);
+      expect(store.flushes).toBe(3);
+      // Fifty at once: the first write's flush begins at once; the other 49 committed while it ran,
+      // so they wait for the one flush that begins after it.
+      await Promise.all(Array.from({ length: 50 }, (_, index) => store.upsert('Session', `s${index}`, { uid: `u${index}` }, 600)));
+      expect(store.flushes).toBe(5);
+      expect(await store.findSessionByUid('u49')).toMatchObject({ uid: 'u49' });
+      // Reads flush nothing; nor does a consume that changed nothing.
+      await store.find('Session', 'a');
+      await store.consume('AuthorizationCode', 'none', 1_700_000_000);
+      expect(store.flushes).toBe(5);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('answers temporarily unavailable while another process holds the write lock, and writes once it is free', async () => {
     const path = join(directory, 'contended.sqlite');
     const store = await openSqliteStore(path);
