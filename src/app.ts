@@ -2,7 +2,6 @@
 // engine, then Grant Lab's own routes. It never listens; see start.ts and server.ts.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import fastifyStatic from '@fastify/static';
 import fastifyView from '@fastify/view';
 import { Eta } from 'eta';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -13,6 +12,7 @@ import type { GrantLabConfig } from './config/types.ts';
 import { edgeError, sendEdgeError, sendError, wantsHtml } from './http/error-reply.ts';
 import { lazySerializers, lazyValidators, type LazyValidators } from './http/lazy-validation.ts';
 import { loggerOptions, PathOnlyLogController } from './http/logging.ts';
+import { publicFiles } from './http/public-files.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { replyStoreOutage } from './http/store-outage.ts';
 import { CsrfProtection } from './interactions/csrf.ts';
@@ -134,7 +134,7 @@ async function assemble(app: FastifyInstance, config: GrantLabConfig, clock: Lab
   const scenarios = new Scenarios(engineRoutes());
 
   // Ecosystem plugins.
-  await app.register(fastifyStatic, { root: PUBLIC, prefix: '/public/' });
+  await app.register(publicFiles, { root: PUBLIC });
   await app.register(fastifyView, { engine: { eta: new Eta() }, templates: VIEWS, production: true });
 
   // Cross-cutting: security headers on every response, one error format.

@@ -1,5 +1,6 @@
 // What every page sends: a CSP that forbids framing and foreign scripts, no caching of one-time
 // pages, labelled forms; and the engine's own pages rendered in the same style.
+import { get } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import * as client from 'openid-client';
 import { BrowserlessUser } from '../support/browserless-user.ts';
@@ -60,6 +61,28 @@ describe('pages', () => {
       const response = await fetch(`${server.issuer}${path}`);
       expect(response.status).toBe(200);
       expectProtectiveHeaders(response.headers, path);
+    }
+  });
+
+  it('serves the public files with validators and ranges, and nothing outside them', async () => {
+    const styles = await fetch(`${server.issuer}/public/styles.css`);
+    expect(styles.headers.get('content-type')).toBe('text/css; charset=utf-8');
+    const etag = styles.headers.get('etag')!;
+    expect(etag).toBeTruthy();
+    // fetch() would add Cache-Control: no-cache to a conditional request, as the Fetch standard says.
+    const revalidated = await new Promise<number | undefined>((resolve, reject) => {
+      get(`${server.issuer}/public/styles.css`, { headers: { 'if-none-match': etag } }, (response) => resolve(response.resume().statusCode)).on('error', reject);
+    });
+    expect(revalidated).toBe(304);
+    const part = await fetch(`${server.issuer}/public/styles.css`, { headers: { range: 'bytes=0-5' } });
+    expect([part.status, await part.text()]).toEqual([206, (await styles.text()).slice(0, 6)]);
+    const beyond = await fetch(`${server.issuer}/public/styles.css`, { headers: { range: 'bytes=99999999-' } });
+    expect([beyond.status, beyond.headers.get('content-range')?.startsWith('bytes */')]).toEqual([416, true]);
+    expect((await fetch(`${server.issuer}/public/styles.css`, { method: 'HEAD' })).status).toBe(200);
+    for (const path of ['/public/', '/public/nope.css', '/public/.env', '/public/%2e%2e/package.json', '/public/..%2fpackage.json', '/public/%2e%2e%2f%2e%2e%2fetc%2fpasswd']) {
+      const response = await fetch(`${server.issuer}${path}`);
+      expect([403, 404], path).toContain(response.status);
+      expect(await response.json(), path).toMatchObject({ error: expect.stringMatching(/^(not_found|invalid_request)$/) });
     }
   });
 
