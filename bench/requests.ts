@@ -2,6 +2,7 @@
 // contract's client, its scope, the demo API's audience), nothing where a target lacks it.
 // Tokens a request needs (a refresh token, a token to introspect) are obtained before the load.
 import { BrowserlessUser } from '../test/support/browserless-user.ts';
+import { httpFetch } from './http-client.ts';
 import type { RunningTarget, TargetName } from './processes.ts';
 import type { LoadRequest } from './wrk.ts';
 
@@ -19,15 +20,15 @@ export function clientCredentials(target: RunningTarget): LoadRequest {
 }
 
 async function postForm(target: RunningTarget, path: string, body: Record<string, string>, authorization: string): Promise<Record<string, string>> {
-  const response = await fetch(`${target.url}${path}`, {
-    method: 'POST', headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body),
+  const response = await httpFetch(`${target.url}${path}`, {
+    method: 'POST', headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body).toString(),
   });
   if (!response.ok) throw new Error(`${target.name} ${path} answered ${response.status}: ${await response.text()}`);
   return await response.json() as Record<string, string>;
 }
 
 /** A web-app sign-in as a browser makes it, then its code exchange: what a login costs. */
-export async function signInAsWebApp(target: RunningTarget, user = new BrowserlessUser(target.issuer)): Promise<Record<string, string>> {
+export async function signInAsWebApp(target: RunningTarget, user = new BrowserlessUser(target.issuer, httpFetch)): Promise<Record<string, string>> {
   const verifier = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url');
   const challenge = Buffer.from(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))).toString('base64url');
   const authorize = new URL(`${target.issuer}/authorize`);

@@ -28,8 +28,12 @@ export class BrowserlessUser {
    */
   through: (url: URL) => URL = (url) => url;
 
-  constructor(issuer: string) {
+  readonly #fetch: typeof fetch;
+
+  /** `fetchWith`: another fetch() for the requests (the benchmark's, bench/http-client.ts). */
+  constructor(issuer: string, fetchWith: (input: string | URL, init?: RequestInit) => Promise<Response> = fetch) {
     this.#origin = new URL(issuer).origin;
+    this.#fetch = fetchWith as typeof fetch;
   }
 
   navigate(url: string | URL): Promise<Landing> {
@@ -108,7 +112,7 @@ export class BrowserlessUser {
     for (let hop = 0; hop < MAX_REDIRECTS; hop += 1) {
       if (current.origin !== this.#origin) return { kind: 'redirect', url: current };
       const cookie = this.jar.headerFor(current);
-      const response = await fetch(this.through(current), {
+      const response = await this.#fetch(this.through(current), {
         ...request,
         redirect: 'manual',
         headers: { accept: 'text/html', ...request.headers as Record<string, string>, ...(cookie ? { cookie } : {}) },
