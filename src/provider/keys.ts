@@ -6,9 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JSONWebKeySet, type JWK } from 'jose';
+import { calculateJwkThumbprint, type JSONWebKeySet, type JWK } from 'jose';
 import type { SigningAlg } from '../config/types.ts';
 import type { SharedKeys } from '../storage/store.ts';
+import { JWKS_FILE, takePrivateJwk } from './keys-ahead.ts';
 
 /** Where the signing keys are kept, and so where a rotation must write them (see lab/key-ring.ts). */
 export type KeySource =
@@ -26,7 +27,6 @@ export interface KeyMaterial {
   cookieKeys: string[];
 }
 
-const JWKS_FILE = 'jwks.json';
 const COOKIE_KEYS_FILE = 'cookie-keys.json';
 const PUBLIC_MEMBERS = new Set(['kty', 'kid', 'use', 'alg', 'crv', 'x', 'y', 'n', 'e']);
 
@@ -48,8 +48,8 @@ const fitsAlg = (jwk: JWK, alg: SigningAlg): boolean => {
 };
 
 export async function generateSigningKey(alg: SigningAlg): Promise<JWK> {
-  const { privateKey } = await generateKeyPair(alg, alg === 'EdDSA' ? { extractable: true, crv: 'Ed25519' } : { extractable: true, modulusLength: 2048 });
-  const jwk = await exportJWK(privateKey);
+  // Often made already, while Grant Lab was being imported (keys-ahead.ts).
+  const jwk = await takePrivateJwk(alg);
   return { ...jwk, kid: await calculateJwkThumbprint(jwk), alg, use: 'sig' };
 }
 
