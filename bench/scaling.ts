@@ -128,7 +128,7 @@ export async function setupFigures(single: RunningTarget, run: SetupRun): Promis
       label: 'refresh on SQLite', unit: 'req/s', grantLab: refreshSqlite!.requestsPerSecond, peers: {},
       baseline: { label: 'memory', value: refreshMemory!.requestsPerSecond },
     });
-    notes.push(`A refresh writes one row (the grant of the new JWT), on SQLite on disk before the answer (synchronous=FULL). Servers' CPU: on SQLite ${cores(refreshSqlite!)}, in memory ${cores(refreshMemory!)}.`);
+    notes.push(`A refresh writes one row (the grant of the new JWT), on SQLite on disk before the answer (the WAL flushed after its commit, one flush shared by the commits made meanwhile). Servers' CPU: on SQLite ${cores(refreshSqlite!)}, in memory ${cores(refreshMemory!)}.`);
 
     if (instances.length === 2) {
       run.log('client credentials: two instances on one Redis, one instance');

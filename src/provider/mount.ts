@@ -59,8 +59,10 @@ export function directEngineDispatch(provider: Provider, completed: RequestCompl
       const start = performance.now();
       response.once('finish', () => completed(request.method!, path, response.statusCode, performance.now() - start));
     }
-    // The client address for the storage budgets, as Fastify gives it without a trusted proxy.
-    void withRequestAddress(request.socket.remoteAddress ?? '', () => callback(request, response));
+    // Of these paths, only the device's verification page creates interactions, which the
+    // storage budgets share out by client address (as Fastify gives it without a trusted proxy).
+    if (path === ROUTES.code_verification) void withRequestAddress(request.socket.remoteAddress ?? '', () => callback(request, response));
+    else void callback(request, response);
     return true;
   };
   return { dispatch, close: () => { closing = true; } };
