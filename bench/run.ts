@@ -9,7 +9,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loginsPerSecond } from './logins.ts';
-import { machineLimits } from './machine.ts';
+import { argon2idPerSecond, machineLimits } from './machine.ts';
 import { type RunningTarget, startTarget, type TargetName } from './processes.ts';
 import { type Figure, markdownReport, ratioChart } from './report.ts';
 import { type ScenarioName, clientCredentials, scenarioRequest } from './requests.ts';
@@ -116,10 +116,17 @@ try {
   log('full code + PKCE sign-ins');
   const grantLab = targets[0]!;
   const loginRounds: number[] = [];
-  for (let round = 0; round < rounds; round += 1) loginRounds.push(await loginsPerSecond(grantLab, seconds, LOGIN_CONCURRENCY));
+  const hashRounds: number[] = [];
+  if (!args.quick) await loginsPerSecond(grantLab, Math.min(2, seconds), LOGIN_CONCURRENCY);
+  // The floor taking turns with the sign-ins, as the peers do elsewhere: this machine's speed
+  // drifts over minutes, and the limit measured at the start would not be the one they met.
+  for (let round = 0; round < rounds; round += 1) {
+    hashRounds.push(await argon2idPerSecond(seconds, LOGIN_CONCURRENCY));
+    loginRounds.push(await loginsPerSecond(grantLab, seconds, LOGIN_CONCURRENCY));
+  }
   const logins = median(loginRounds);
-  figures.push({ label: `sign-ins (code + PKCE, ${LOGIN_CONCURRENCY} at a time)`, unit: '/s', grantLab: logins, peers: { machine: machine.argon2id }, judged: { against: 'machine', atLeast: 0.8 } });
-  notes.push('Sign-ins are judged against the machine\'s argon2id verifications per second at the same concurrency: the hash is the floor of a password sign-in.');
+  figures.push({ label: `sign-ins (code + PKCE, ${LOGIN_CONCURRENCY} at a time)`, unit: '/s', grantLab: logins, peers: { machine: median(hashRounds) }, judged: { against: 'machine', atLeast: 0.8 } });
+  notes.push(`Sign-ins are judged against the machine's argon2id verifications per second at the same concurrency, measured in turns with them (median ${median(hashRounds).toFixed(1)}/s): the hash is the floor of a password sign-in.`);
 
   const setups = await setupFigures(grantLab, { rounds, seconds, warmUp: !args.quick, log });
   figures.push(...setups.figures);
