@@ -182,7 +182,8 @@ async function assemble(app: FastifyInstance, config: GrantLabConfig, clock: Lab
   // With a trusted proxy the client address is Fastify's to resolve, and with the control plane
   // on its hooks see every request: then every request goes through Fastify.
   const direct = config.controlToken || config.trustProxy ? undefined : directEngineDispatch(provider,
-    logController.logsRequests ? (method, path, status, ms) => logController.completed(app.log, method, path, status, ms) : undefined);
+    logController.logsRequests ? (method, path, status, ms) => logController.completed(app.log, method, path, status, ms) : undefined,
+    (error) => app.log.error({ err: error }, 'the engine failed to answer'));
   if (direct) app.addHook('preClose', async () => direct.close());
   const serveDirectly = direct?.dispatch ?? (() => false);
   const headless = new HeadlessSignIn(provider, accounts, claims);

@@ -45,7 +45,7 @@ export type RequestCompleted = (method: string, path: string, status: number, ms
  * does a request whose path is not exactly one of those (encoded, with a trailing slash,
  * absolute-form), and every request once the app is closing.
  */
-export function directEngineDispatch(provider: Provider, completed: RequestCompleted | undefined) {
+export function directEngineDispatch(provider: Provider, completed: RequestCompleted | undefined, failed: (error: unknown) => void) {
   const callback = provider.callback();
   const paths = unwatchedEnginePaths();
   const methods = new Set<string>(METHODS);
@@ -61,8 +61,15 @@ export function directEngineDispatch(provider: Provider, completed: RequestCompl
     }
     // Of these paths, only the device's verification page creates interactions, which the
     // storage budgets share out by client address (as Fastify gives it without a trusted proxy).
-    if (path === ROUTES.code_verification) void withRequestAddress(request.socket.remoteAddress ?? '', () => callback(request, response));
-    else void callback(request, response);
+    const served = path === ROUTES.code_verification
+      ? withRequestAddress(request.socket.remoteAddress ?? '', () => callback(request, response))
+      : callback(request, response);
+    // The engine answers its own errors; one escaping it is logged and the connection closed,
+    // as Fastify does for a route that took over its reply, never left to crash the process.
+    served.catch((error: unknown) => {
+      failed(error);
+      response.destroy();
+    });
     return true;
   };
   return { dispatch, close: () => { closing = true; } };
