@@ -9,6 +9,7 @@ import { mintedClaims } from './minted-claims.ts';
 import type { ResourceCatalog } from './resources.ts';
 import { userCodeProblem } from './pages.ts';
 import { INTERACTION_PATH, ROUTES } from './routes.ts';
+import { CookieSignatures } from './cookie-signatures.ts';
 import { audienceParameter, refuseDisagreeingAudience, userinfoAudience, userinfoScopeOf } from './token-audience.ts';
 
 /** The OpenID Connect scopes and the standard claims each one releases (OIDC Core §5.4). */
@@ -96,7 +97,8 @@ export function buildProviderConfiguration(config: GrantLabConfig, wiring: Provi
     findAccount: wiring.findAccount,
     jwks: wiring.jwks as Configuration['jwks'],
     cookies: {
-      keys: wiring.cookieKeys,
+      // keygrip's signatures, computed once per key rather than per cookie (cookie-signatures.ts).
+      keys: new CookieSignatures(wiring.cookieKeys) as unknown as string[],
       long: { httpOnly: true, sameSite: 'lax' },
       short: { httpOnly: true, sameSite: 'lax' },
     },
