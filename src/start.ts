@@ -68,10 +68,12 @@ export async function serve(load: LoadOptions, buildOptions: BuildOptions = {}):
       // The socket is bound before the app is built: a request arriving in between is told to
       // come back, rather than reaching a half-built app.
       serverFactory: (handler) => server.on('request', (request, response) => {
-        if (ready) return clock.run(() => app.grantLab.serveDirectly(request, response) || handler(request, response));
+        // The engine's unwatched paths straight to it (provider/mount.ts), the rest to Fastify.
+        const answer = () => clock.run(() => app.grantLab.serveDirectly(request, response) || handler(request, response));
+        if (ready) return answer();
         // A worker (--workers) shares its port with others that may be serving already: what
         // reaches this one waits for it, rather than being turned away while the others answer.
-        if (cluster.isWorker) return void built.then(() => clock.run(() => handler(request, response)));
+        if (cluster.isWorker) return void built.then(answer);
         response.writeHead(503, { 'retry-after': '1', 'content-type': 'application/json' });
         response.end('{"error":"temporarily_unavailable","error_description":"Grant Lab is starting"}');
       }),
