@@ -4,9 +4,9 @@
 // imported only where it serves, so the primary stays a small process.
 import cluster from 'node:cluster';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseCommandLine, USAGE } from './cli-options.ts';
-import { DEFAULT_DATA_DIR, DEFAULT_SIGNING } from './config/defaults.ts';
+import { chosenDataDir, DEFAULT_SIGNING } from './config/defaults.ts';
 import { JWKS_FILE, makeKeysAhead } from './provider/keys-ahead.ts';
 import type { WorkerReady } from './workers.ts';
 
@@ -32,9 +32,9 @@ if (command.workers > 1 && cluster.isPrimary) {
   // A first start makes its signing keys (none in the data directory, none given): begun now,
   // they are made on another core while Grant Lab loads. Kept keys, or keys made for nothing
   // (a configuration file naming another directory or other algorithms), cost nothing else.
-  const { env, overrides } = command.load;
-  const dataDir = resolve(overrides?.dataDir ?? env?.DATA_DIR ?? DEFAULT_DATA_DIR);
-  if (!env?.JWKS && !env?.JWKS_FILE && !existsSync(join(dataDir, JWKS_FILE))) makeKeysAhead(Object.values(DEFAULT_SIGNING));
+  const { env = {}, overrides = {} } = command.load;
+  const dataDir = chosenDataDir(overrides, env);
+  if (dataDir && !env.JWKS && !env.JWKS_FILE && !existsSync(join(dataDir, JWKS_FILE))) makeKeysAhead(Object.values(DEFAULT_SIGNING));
   const { serve } = await import('./start.ts');
   const running = await serve(command.load);
 

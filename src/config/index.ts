@@ -15,9 +15,7 @@ import { parseStorage } from './storage.ts';
 import { trustProblems } from './trust.ts';
 import { workerProblems } from './workers.ts';
 import { MIN_CONTROL_TOKEN_LENGTH } from '../lab/control-token.ts';
-import { DEFAULT_DATA_DIR, DEFAULT_SIGNING } from './defaults.ts';
-
-export { DEFAULT_SIGNING };
+import { chosenDataDir, DEFAULT_SIGNING } from './defaults.ts';
 import type {
   ApiDefinition, AssertionIssuer, ClaimRule, ClientDefinition, ConfigFile, DeviceFlowSettings, GrantLabConfig, Lifetimes, LogLevel, ThrottleSettings,
   TokenExchangePolicy, UserDefinition,
@@ -159,6 +157,7 @@ export function expandIssuer<T>(value: T, issuer: string): T {
   return value;
 }
 
+export { DEFAULT_SIGNING };
 
 /** A configuration as read, with every problem found in it; without problems it is ready. */
 export interface ReadConfiguration {
@@ -213,7 +212,7 @@ function resolveConfiguration(composed: Composed, source: string, env: NodeJS.Pr
   if (logFormat !== 'pretty' && logFormat !== 'json') problems.push({ name: 'LOG_FORMAT', message: `must be pretty or json, got "${logFormat}"` });
 
   const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
-  const dataDir = overrides.dataDir === null ? null : resolve(overrides.dataDir ?? env.DATA_DIR ?? text(file.dataDir) ?? DEFAULT_DATA_DIR);
+  const dataDir = chosenDataDir(overrides, env, text(file.dataDir));
   const storage = overrides.storage !== undefined ? parseStorage(overrides.storage, dataDir, named('storage'))
     : env.GRANT_LAB_STORAGE !== undefined ? parseStorage(env.GRANT_LAB_STORAGE, dataDir, named('GRANT_LAB_STORAGE'))
       : typeof file.storage === 'string' ? parseStorage(file.storage, dataDir, (message) => problems.push({ pointer: '/storage', message }))
