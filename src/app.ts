@@ -13,6 +13,7 @@ import { edgeError, sendEdgeError, sendError, wantsHtml } from './http/error-rep
 import { lazySerializers, lazyValidators, type LazyValidators } from './http/lazy-validation.ts';
 import { loggerOptions, PathOnlyLogController } from './http/logging.ts';
 import { publicFiles } from './http/public-files.ts';
+import { pathOf } from './http/request-path.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { replyStoreOutage } from './http/store-outage.ts';
 import { CsrfProtection } from './interactions/csrf.ts';
@@ -146,7 +147,7 @@ async function assemble(app: FastifyInstance, config: GrantLabConfig, clock: Lab
     return sendEdgeError(request, reply, edgeError(error, request, 'request failed'));
   });
   app.setNotFoundHandler(async (request, reply) => sendError(request, reply, 404,
-    { error: 'not_found', error_description: `no route for ${request.method} ${request.url.split('?')[0]}` },
+    { error: 'not_found', error_description: `no route for ${request.method} ${pathOf(request.url)}` },
     { title: 'Not found', message: 'There is no page at this address.' }));
 
   // The control plane's hooks come first, and only with it on: a record of every request once

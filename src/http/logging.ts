@@ -4,6 +4,7 @@
 import { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { GrantLabConfig } from '../config/types.ts';
 import { realNow } from '../lab/clock.ts';
+import { pathOf } from './request-path.ts';
 
 const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
 
@@ -70,14 +71,11 @@ export class PathOnlyLogController extends LogController {
   override incomingRequest(): void {}
 
   override requestCompleted(_error: unknown, request: FastifyRequest, reply: FastifyReply): void {
-    const { url } = request.raw;
-    const queryStart = url?.indexOf('?') ?? -1;
-    const path = queryStart === -1 ? url : url!.slice(0, queryStart);
-    this.completed(request.log, request.method, path, reply.statusCode, reply.elapsedTime);
+    this.completed(request.log, request.method, pathOf(request.raw.url), reply.statusCode, reply.elapsedTime);
   }
 
   /** Logs one completed request, whether Fastify served it or the engine did straight (provider/mount.ts). */
-  completed(log: FastifyBaseLogger, method: string, path: string | undefined, status: number, ms: number): void {
+  completed(log: FastifyBaseLogger, method: string, path: string, status: number, ms: number): void {
     if (this.#text) {
       this.#text.write(requestText(realNow(), method, path, status, ms));
       return;

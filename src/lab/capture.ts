@@ -5,6 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { basicCredentials } from '../provider/engine-answers.ts';
+import { pathOf } from '../http/request-path.ts';
 import type { LabClock } from './clock.ts';
 import { redactedParameters, type RequestLog } from './request-log.ts';
 
@@ -18,7 +19,6 @@ export async function rememberEngineContext(ctx: KoaContextWithOIDC, next: () =>
   await next();
 }
 
-const pathOf = (url: string | undefined) => (url ?? '/').split('?')[0]!;
 const asRecord = (value: unknown) => (value && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, unknown> : undefined);
 
 /** The error a response carries: a JSON body's `error`, or a redirect's (RFC 6749 §4.1.2.1). */

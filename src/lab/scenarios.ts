@@ -7,6 +7,7 @@
 // exactly `times` are faulted.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
+import { pathOf } from '../http/request-path.ts';
 import { basicCredentials } from '../provider/engine-answers.ts';
 import { CONTROL_PLANE_PREFIX } from './capture.ts';
 
@@ -83,7 +84,7 @@ export class Scenarios {
   /** Fastify onRequest hook, before every route. */
   readonly hook = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     if (this.#pending.length === 0) return;
-    const path = (request.raw.url ?? '/').split('?')[0]!;
+    const path = pathOf(request.raw.url);
     if (!this.#pending.some((scenario) => scenario.match.path === path)) return;
     const query = request.query as Record<string, unknown> | undefined;
     let clientId = typeof query?.client_id === 'string' ? query.client_id : basicCredentials(request.headers.authorization)?.clientId;

@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type Provider from 'oidc-provider';
+import { pathOf } from '../http/request-path.ts';
 import { withRequestAddress } from '../http/request-address.ts';
 import { ROUTES } from './routes.ts';
 
@@ -51,9 +52,7 @@ export function directEngineDispatch(provider: Provider, completed: RequestCompl
   const methods = new Set<string>(METHODS);
   let closing = false;
   const dispatch = (request: IncomingMessage, response: ServerResponse): boolean => {
-    const url = request.url!;
-    const queryStart = url.indexOf('?');
-    const path = queryStart === -1 ? url : url.slice(0, queryStart);
+    const path = pathOf(request.url);
     if (closing || !paths.has(path) || !methods.has(request.method!)) return false;
     if (completed) {
       const start = performance.now();
