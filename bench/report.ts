@@ -13,6 +13,9 @@ export interface Figure {
   judged?: { against: 'bare engine' | 'mock server' | 'machine' | 'baseline'; atLeast?: number; atMost?: number };
 }
 
+/** The middle value of a round's samples (the upper middle of an even count); NaN for none. */
+export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+
 const format = (value: number | undefined) => (value === undefined || Number.isNaN(value) ? '—' : value >= 100 ? value.toFixed(0) : value.toFixed(1));
 
 export function ratioOf(figure: Figure): number | undefined {

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { loginsPerSecond } from './logins.ts';
 import { argon2idPerSecond, machineLimits } from './machine.ts';
 import { type RunningTarget, startTarget, type TargetName } from './processes.ts';
-import { type Figure, markdownReport, ratioChart } from './report.ts';
+import { type Figure, markdownReport, median, ratioChart } from './report.ts';
 import { type ScenarioName, clientCredentials, scenarioRequest } from './requests.ts';
 import { setupFigures } from './scaling.ts';
 import { isFlat, soak } from './soak.ts';
@@ -35,7 +35,6 @@ const stores = args.storage?.split(',').filter(Boolean) ?? [];
 const LOGIN_CONCURRENCY = 8;
 const PEER_LABEL: Record<TargetName, 'bare engine' | 'mock server' | undefined> = { 'grant-lab': undefined, 'bare-engine': 'bare engine', 'mock-server': 'mock server' };
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
 /** Each target's median over the rounds, the targets taking turns within every round. */

@@ -11,7 +11,7 @@
 // elsewhere. The cores each setup's servers used are measured too (from /proc), and noted.
 import { freePort, machineBusySeconds, type RunningTarget, startTarget } from './processes.ts';
 import { REDIS_SERVER, startRedis } from '../test/support/redis-server.ts';
-import type { Figure } from './report.ts';
+import { type Figure, median } from './report.ts';
 import { clientCredentials, scenarioRequest } from './requests.ts';
 import { type LoadRequest, wrk } from './wrk.ts';
 
@@ -38,7 +38,6 @@ interface Sample {
 }
 
 const PER_SERVER = { threads: 1, connections: 8 };
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const cpuOf = async (servers: RunningTarget[]) => (await Promise.all(servers.map((server) => server.usage()))).reduce((sum, usage) => sum + usage.cpuSeconds, 0);
 
 /** Every server of the setup under load at once, one wrk per instance: the rates summed. */

@@ -2,6 +2,7 @@
 // resident memory: a server that keeps what it should let go grows; one that does not stays flat.
 import { Agent, request as httpRequest } from 'node:http';
 import type { RunningTarget } from './processes.ts';
+import { median } from './report.ts';
 import type { LoadRequest } from './wrk.ts';
 
 export interface SoakResult {
@@ -61,7 +62,6 @@ export async function soak(target: RunningTarget, load: LoadRequest, ratePerSeco
 
 /** Flat: the last minute's median within 10% (and 10 MB) of the first minute's after warm-up. */
 export function isFlat(samples: [number, number][]): { first: number; last: number; flat: boolean } {
-  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
   const end = samples.at(-1)?.[0] ?? 0;
   const first = median(samples.filter(([at]) => at >= 30 && at <= 90).map(([, rss]) => rss));
   const last = median(samples.filter(([at]) => at >= end - 60).map(([, rss]) => rss));
