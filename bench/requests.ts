@@ -1,6 +1,7 @@
 // What each scenario sends to each target: the same request where the targets share one (the
 // contract's client, its scope, the demo API's audience), nothing where a target lacks it.
 // Tokens a request needs (a refresh token, a token to introspect) are obtained before the load.
+import { createHash } from 'node:crypto';
 import { BrowserlessUser } from '../test/support/browserless-user.ts';
 import { httpFetch } from './http-client.ts';
 import type { RunningTarget, TargetName } from './processes.ts';
@@ -30,7 +31,7 @@ async function postForm(target: RunningTarget, path: string, body: Record<string
 /** A web-app sign-in as a browser makes it, then its code exchange: what a login costs. */
 export async function signInAsWebApp(target: RunningTarget, user = new BrowserlessUser(target.issuer, httpFetch)): Promise<Record<string, string>> {
   const verifier = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url');
-  const challenge = Buffer.from(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))).toString('base64url');
+  const challenge = createHash('sha256').update(verifier).digest('base64url');
   const authorize = new URL(`${target.issuer}/authorize`);
   authorize.search = new URLSearchParams({
     client_id: 'web-app', response_type: 'code', redirect_uri: 'http://localhost:4001/callback', scope: 'openid read:reports',

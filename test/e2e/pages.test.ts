@@ -10,7 +10,7 @@ import { grantLabForThisFile, startTestServer } from '../support/grant-lab.ts';
 
 const server = grantLabForThisFile();
 
-function expectProtectiveHeaders(headers: Headers, what: string) {
+function expectProtectiveHeaders(headers: Pick<Headers, 'get'>, what: string) {
   const csp = headers.get('content-security-policy') ?? '';
   expect(csp, what).toContain("frame-ancestors 'none'");
   expect(csp, what).toContain("default-src 'none'");

@@ -5,10 +5,18 @@
 import { CookieJar } from './cookie-jar.ts';
 import { buttonsFor, type HtmlForm, parseForms } from './html-forms.ts';
 
+/** What the user reads of an answer: fetch()'s Response, or the benchmark's lighter one (bench/http-client.ts). */
+export interface Answer {
+  status: number;
+  headers: { get(name: string): string | null; getSetCookie(): string[] };
+  text(): Promise<string>;
+  body: { cancel(): Promise<void> } | null;
+}
+
 export type Landing =
   | { kind: 'redirect'; url: URL }
   | { kind: 'form_post'; url: URL; params: URLSearchParams }
-  | { kind: 'page'; url: URL; status: number; html: string; headers: Headers };
+  | { kind: 'page'; url: URL; status: number; html: string; headers: Answer['headers'] };
 
 export interface SignInOptions {
   username?: string;
@@ -28,12 +36,12 @@ export class BrowserlessUser {
    */
   through: (url: URL) => URL = (url) => url;
 
-  readonly #fetch: typeof fetch;
+  readonly #fetch: (input: URL, init: RequestInit) => Promise<Answer>;
 
   /** `fetchWith`: another fetch() for the requests (the benchmark's, bench/http-client.ts). */
-  constructor(issuer: string, fetchWith: (input: string | URL, init?: RequestInit) => Promise<Response> = fetch) {
+  constructor(issuer: string, fetchWith: (input: URL, init: RequestInit) => Promise<Answer> = fetch) {
     this.#origin = new URL(issuer).origin;
-    this.#fetch = fetchWith as typeof fetch;
+    this.#fetch = fetchWith;
   }
 
   navigate(url: string | URL): Promise<Landing> {

@@ -9,7 +9,7 @@ interface Cookie {
 export class CookieJar {
   readonly #cookies = new Map<string, Cookie>();
 
-  store(response: Response, requestUrl: URL): void {
+  store(response: { headers: { getSetCookie(): string[] } }, requestUrl: URL): void {
     for (const header of response.headers.getSetCookie()) {
       const [pair = '', ...attributes] = header.split(';').map((part) => part.trim());
       const eq = pair.indexOf('=');
