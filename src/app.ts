@@ -90,6 +90,7 @@ export async function buildApp(config: GrantLabConfig, options: BuildOptions = {
   const app = Fastify({
     logger: loggerOptions(config, options.logStream),
     logController,
+    genReqId: () => logController.requestId(),
     trustProxy: config.trustProxy,
     serverFactory: options.serverFactory,
     // Our own JSON and form bodies are small; the engine limits its own.
@@ -182,9 +183,11 @@ async function assemble(app: FastifyInstance, config: GrantLabConfig, clock: Lab
   await app.register(mountProvider, { provider });
   // With a trusted proxy the client address is Fastify's to resolve, and with the control plane
   // on its hooks see every request: then every request goes through Fastify.
-  const direct = config.controlToken || config.trustProxy ? undefined : directEngineDispatch(provider,
-    logController.logsRequests ? (method, path, status, ms) => logController.completed(app.log, method, path, status, ms) : undefined,
-    (error) => app.log.error({ err: error }, 'the engine failed to answer'));
+  const direct = config.controlToken || config.trustProxy ? undefined : directEngineDispatch(provider, {
+    requestId: () => logController.requestId(),
+    completed: logController.logsRequests ? (method, path, status, ms, reqId) => logController.completed(app.log, method, path, status, ms, reqId) : undefined,
+    failed: (error, reqId) => app.log.error({ reqId, err: error }, 'the engine failed to answer'),
+  });
   if (direct) app.addHook('preClose', async () => direct.close());
   const serveDirectly = direct?.dispatch ?? (() => false);
   const headless = new HeadlessSignIn(provider, accounts, claims);

@@ -59,6 +59,7 @@ export function loggerOptions(config: Pick<GrantLabConfig, 'logLevel' | 'logForm
  */
 export class PathOnlyLogController extends LogController {
   readonly #text: NodeJS.WritableStream | undefined;
+  #lastId = 0;
   /** Whether a completed request is logged at all (at info or below). */
   readonly logsRequests: boolean;
 
@@ -70,16 +71,28 @@ export class PathOnlyLogController extends LogController {
 
   override incomingRequest(): void {}
 
+  /**
+   * A request's id in the JSON lines (`reqId`), as Fastify numbers them (its genReqId is this),
+   * so that a request the engine served straight is numbered in the same sequence.
+   */
+  requestId(): string {
+    this.#lastId = (this.#lastId + 1) % Number.MAX_SAFE_INTEGER;
+    return `req-${this.#lastId.toString(36)}`;
+  }
+
   override requestCompleted(_error: unknown, request: FastifyRequest, reply: FastifyReply): void {
     this.completed(request.log, request.method, pathOf(request.raw.url), reply.statusCode, reply.elapsedTime);
   }
 
-  /** Logs one completed request, whether Fastify served it or the engine did straight (provider/mount.ts). */
-  completed(log: FastifyBaseLogger, method: string, path: string, status: number, ms: number): void {
+  /**
+   * Logs one completed request, whether Fastify served it (`log` is then the request's own,
+   * which carries its reqId) or the engine did straight (provider/mount.ts, with its `reqId`).
+   */
+  completed(log: FastifyBaseLogger, method: string, path: string, status: number, ms: number, reqId?: string): void {
     if (this.#text) {
       this.#text.write(requestText(realNow(), method, path, status, ms));
       return;
     }
-    log.info({ method, path, status, ms }, 'request');
+    log.info(reqId === undefined ? { method, path, status, ms } : { reqId, method, path, status, ms }, 'request');
   }
 }

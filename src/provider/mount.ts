@@ -37,7 +37,16 @@ function unwatchedEnginePaths(): Set<string> {
 }
 
 /** How a request served straight by the engine is logged, as Fastify's log controller would. */
-export type RequestCompleted = (method: string, path: string, status: number, ms: number) => void;
+export type RequestCompleted = (method: string, path: string, status: number, ms: number, reqId: string) => void;
+
+/** How the requests served straight are numbered and logged: as Fastify does its own (http/logging.ts). */
+export interface DirectLogging {
+  requestId(): string;
+  /** Each completed request, when requests are logged. */
+  completed: RequestCompleted | undefined;
+  /** An error that escaped the engine. */
+  failed(error: unknown, reqId: string): void;
+}
 
 /**
  * Serves a request for one of the unwatched engine paths straight from node:http, without
@@ -46,7 +55,7 @@ export type RequestCompleted = (method: string, path: string, status: number, ms
  * does a request whose path is not exactly one of those (encoded, with a trailing slash,
  * absolute-form), and every request once the app is closing.
  */
-export function directEngineDispatch(provider: Provider, completed: RequestCompleted | undefined, failed: (error: unknown) => void) {
+export function directEngineDispatch(provider: Provider, { requestId, completed, failed }: DirectLogging) {
   const callback = provider.callback();
   const paths = unwatchedEnginePaths();
   const methods = new Set<string>(METHODS);
@@ -54,9 +63,10 @@ export function directEngineDispatch(provider: Provider, completed: RequestCompl
   const dispatch = (request: IncomingMessage, response: ServerResponse): boolean => {
     const path = pathOf(request.url);
     if (closing || !paths.has(path) || !methods.has(request.method!)) return false;
+    const reqId = requestId();
     if (completed) {
       const start = performance.now();
-      response.once('finish', () => completed(request.method!, path, response.statusCode, performance.now() - start));
+      response.once('finish', () => completed(request.method!, path, response.statusCode, performance.now() - start, reqId));
     }
     // Of these paths, only the device's verification page creates interactions, which the
     // storage budgets share out by client address (as Fastify gives it without a trusted proxy).
@@ -66,7 +76,7 @@ export function directEngineDispatch(provider: Provider, completed: RequestCompl
     // The engine answers its own errors; one escaping it is logged and the connection closed,
     // as Fastify does for a route that took over its reply, never left to crash the process.
     served.catch((error: unknown) => {
-      failed(error);
+      failed(error, reqId);
       response.destroy();
     });
     return true;

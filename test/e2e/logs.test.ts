@@ -42,6 +42,12 @@ describe('logs', () => {
 
     expect(logs).toMatch(/"method":"POST","path":"\/token","status":200/);
     expect(logs).toMatch(/"path":"\/interaction\/[^"]+\/login"/);
+    // Every request line has its own reqId, whether Fastify served it (the sign-in pages) or the
+    // engine did straight from node:http (the token endpoint): one sequence for both.
+    const requests = logs.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { msg?: string; reqId?: string; path?: string }).filter((record) => record.msg === 'request');
+    expect(requests.filter((record) => record.path === '/token').length).toBeGreaterThanOrEqual(4);
+    expect(requests.filter((record) => !/^req-[0-9a-z]+$/.test(record.reqId ?? ''))).toEqual([]);
+    expect(new Set(requests.map((record) => record.reqId)).size).toBe(requests.length);
     for (const secret of secrets) {
       expect(logs.includes(secret), `log contains ${secret.slice(0, 12)}…`).toBe(false);
     }
