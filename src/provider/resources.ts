@@ -6,6 +6,8 @@ import type { ApiDefinition, SigningAlg } from '../config/types.ts';
 export class ResourceCatalog {
   readonly #apis: Map<string, ApiDefinition>;
   readonly #accessTokenAlg: SigningAlg;
+  /** resourceServerInfo's answers by API and client scopes: the catalog never changes, and every token request asks. */
+  readonly #answers = new Map<string, Readonly<ResourceServer>>();
 
   constructor(apis: ApiDefinition[], accessTokenAlg: SigningAlg) {
     this.#apis = new Map(apis.map((api) => [api.identifier, api]));
@@ -58,17 +60,30 @@ export class ResourceCatalog {
    * that client may have.
    */
   resourceServerInfo(resource: string, clientApiScopes: string | undefined): ResourceServer {
+    // Only answers for known APIs are kept (an unknown one throws), and at most a thousand:
+    // dynamically registered clients bring scope lists of their own.
+    const key = `${clientApiScopes ?? '\u0000all'}\u0000${resource}`;
+    const known = this.#answers.get(key);
+    if (known) return known;
+    const answer = this.#answer(resource, clientApiScopes);
+    if (this.#answers.size >= 1000) this.#answers.clear();
+    this.#answers.set(key, answer);
+    return answer;
+  }
+
+  #answer(resource: string, clientApiScopes: string | undefined): Readonly<ResourceServer> {
     const api = this.#apis.get(resource);
     if (!api) throw new errors.InvalidTarget('resource indicator is not a known API');
     const allowed = clientApiScopes === undefined ? undefined : new Set(clientApiScopes.split(' '));
     const scope = Object.keys(api.scopes).filter((candidate) => !allowed || allowed.has(candidate)).join(' ');
     if (!scope) throw new errors.InvalidTarget('this client may not request access tokens for this API');
-    return {
+    // Frozen: the engine copies what it needs, and one answer serves every request.
+    return Object.freeze({
       scope,
       audience: api.identifier,
       accessTokenTTL: api.accessTokenTtl,
       accessTokenFormat: api.accessTokenFormat,
-      ...(api.accessTokenFormat === 'jwt' ? { jwt: { sign: { alg: this.#accessTokenAlg } } } : {}),
-    };
+      ...(api.accessTokenFormat === 'jwt' ? { jwt: Object.freeze({ sign: Object.freeze({ alg: this.#accessTokenAlg }) }) } : {}),
+    });
   }
 }
