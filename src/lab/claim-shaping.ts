@@ -81,8 +81,7 @@ export function applyClaimShaping(provider: Provider, shaper: ClaimShaper) {
     return issue.apply(this, args);
   };
 
-  return async function shapeUserinfo(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
-    await next();
+  return function shapeUserinfo(ctx: KoaContextWithOIDC): void {
     const body = ctx.body as Record<string, unknown> | undefined;
     if (shaper.idle || ctx.oidc?.route !== 'userinfo' || ctx.status !== 200 || typeof body?.sub !== 'string') return;
     // The engine's own tokens are found in its store; a JWT access token (jwt-access-tokens.ts

@@ -1,8 +1,8 @@
 // What Grant Lab adds to the engine's device authorization grant (RFC 8628): the engine issues
 // device and user codes and answers polls, but sends no `interval`, never answers `slow_down`,
-// and lets a user code be guessed as fast as a browser can post. Each of these is a Koa
-// middleware around the engine, like engine-answers.ts; the counts live in the store, so
-// instances sharing a Redis enforce them together.
+// and lets a user code be guessed as fast as a browser can post. The first two are fixes of the
+// engine's answers (engine-answers.ts), the third a Koa middleware in front of the engine; the
+// counts live in the store, so instances sharing a Redis enforce them together.
 import { createHash, randomUUID } from 'node:crypto';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { SignInThrottle } from '../accounts/throttle.ts';
@@ -10,6 +10,7 @@ import type { DeviceFlowSettings, ThrottleSettings } from '../config/types.ts';
 import { currentRequestAddress } from '../http/request-address.ts';
 import type { KeyedRecords } from '../storage/store.ts';
 import type { ProviderPages } from './configuration.ts';
+import type { AnswerFix } from './engine-answers.ts';
 import { ROUTES } from './routes.ts';
 
 type Next = () => Promise<void>;
@@ -27,9 +28,8 @@ const SESSION_COOKIE = '_session';
 const keyOf = (deviceCode: string) => createHash('sha256').update(deviceCode).digest('base64url');
 
 /** RFC 8628 §3.2: the response names the interval the device must keep between polls. */
-export function advertiseInterval({ interval }: DeviceFlowSettings) {
-  return async function addInterval(ctx: KoaContextWithOIDC, next: Next): Promise<void> {
-    await next();
+export function advertiseInterval({ interval }: DeviceFlowSettings): AnswerFix {
+  return function addInterval(ctx: KoaContextWithOIDC): void {
     const body = ctx.body as Record<string, unknown> | undefined;
     if (ctx.oidc?.route === 'device_authorization' && ctx.status === 200 && typeof body?.device_code === 'string') body.interval = interval;
   };
@@ -42,13 +42,8 @@ export function advertiseInterval({ interval }: DeviceFlowSettings) {
  * a poll that found the user's answer keeps it, however early it came. Each accepted poll claims
  * the next interval in the store, atomically, so two polls at once cannot both pass.
  */
-export function slowDownFastPolling(records: KeyedRecords, { interval }: DeviceFlowSettings, deviceCodeLifetime: number) {
-  return async function slowDown(ctx: KoaContextWithOIDC, next: Next): Promise<void> {
-    await next();
-    const error = ctx.body as ErrorBody | undefined;
-    const deviceCode = ctx.oidc?.params?.device_code;
-    if (ctx.oidc?.route !== 'token' || ctx.oidc.params?.grant_type !== DEVICE_CODE_GRANT
-      || error?.error !== 'authorization_pending' || typeof deviceCode !== 'string') return;
+export function slowDownFastPolling(records: KeyedRecords, { interval }: DeviceFlowSettings, deviceCodeLifetime: number): AnswerFix {
+  const judge = async (error: ErrorBody, deviceCode: string) => {
     const key = keyOf(deviceCode);
     const slowDowns = await records.get<number>(NAMESPACE.slowDowns, key) ?? 0;
     const current = interval + SLOW_DOWN_STEP_SECONDS * slowDowns;
@@ -57,6 +52,13 @@ export function slowDownFastPolling(records: KeyedRecords, { interval }: DeviceF
     await records.increment(NAMESPACE.slowDowns, key, deviceCodeLifetime);
     error.error = 'slow_down';
     error.error_description = `this device polled again within ${current} seconds of its last poll: wait at least ${current + SLOW_DOWN_STEP_SECONDS} seconds between polls from now on (RFC 8628 §3.5)`;
+  };
+  return function slowDown(ctx: KoaContextWithOIDC): void | Promise<void> {
+    const error = ctx.body as ErrorBody | undefined;
+    const deviceCode = ctx.oidc?.params?.device_code;
+    if (ctx.oidc?.route !== 'token' || ctx.oidc.params?.grant_type !== DEVICE_CODE_GRANT
+      || error?.error !== 'authorization_pending' || typeof deviceCode !== 'string') return;
+    return judge(error, deviceCode);
   };
 }
 
@@ -69,8 +71,7 @@ export function slowDownFastPolling(records: KeyedRecords, { interval }: DeviceF
  */
 export function throttleUserCodeGuessing(records: KeyedRecords, settings: ThrottleSettings, pages: ProviderPages) {
   const throttle = new SignInThrottle(settings, records, Date.now, { name: 'user-code', subjectKey: (session) => `session:${session}` });
-  return async function throttleGuesses(ctx: KoaContextWithOIDC, next: Next): Promise<void> {
-    if (ctx.method !== 'POST' || ctx.path !== ROUTES.code_verification) return next();
+  const guarded = async (ctx: KoaContextWithOIDC, next: Next): Promise<void> => {
     const address = currentRequestAddress() ?? ctx.ip;
     // A browser without a session yet is judged by its address alone.
     const retryAfter = await throttle.retryAfter(ctx.cookies.get(SESSION_COOKIE) ?? `none@${address}`, address);
@@ -85,5 +86,9 @@ export function throttleUserCodeGuessing(records: KeyedRecords, settings: Thrott
     // The engine sets the DeviceCode entity once the typed code found a device waiting for it.
     if (typeof params?.user_code !== 'string' || !params.user_code || entities?.DeviceCode) return;
     await throttle.recordFailure(session?.jti ?? `none@${address}`, address);
+  };
+  // Every other request goes on at once, without a frame of its own.
+  return function throttleGuesses(ctx: KoaContextWithOIDC, next: Next): Promise<void> {
+    return ctx.method !== 'POST' || ctx.path !== ROUTES.code_verification ? next() : guarded(ctx, next);
   };
 }

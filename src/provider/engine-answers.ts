@@ -1,11 +1,14 @@
-// Where Grant Lab changes what the engine answers, and why. Each is a Koa middleware that lets
-// the engine answer first, then corrects the status or error code to what the RFC says, or says
-// what was wrong and what to do instead where the engine's words mislead.
+// Where Grant Lab changes what the engine answers, and why. Each is a fix run on the engine's
+// answer, after it: it corrects the status or error code to what the RFC says, or says what was
+// wrong and what to do instead where the engine's words mislead. engineAnswers() runs them all
+// in one Koa middleware around the engine.
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { isStoreUnavailable, RETRY_AFTER_SECONDS } from '../storage/store.ts';
 
 type Next = () => Promise<void>;
+/** A correction of the engine's answer, once it has answered; a promise only when it has work to wait for. */
+export type AnswerFix = (ctx: KoaContextWithOIDC) => void | Promise<void>;
 type ErrorBody = { error?: string; error_description?: string };
 type Oidc = KoaContextWithOIDC['oidc'] & { body?: Record<string, unknown> };
 
@@ -38,8 +41,7 @@ const DISALLOWED_GRANT = new Set(['requested grant type is not allowed for this 
  * RFC 6749 §5.2: a client using a grant type it is not registered for gets
  * `unauthorized_client`. The engine answers `invalid_request`; this restores the RFC's code.
  */
-export async function unauthorizedClientForDisallowedGrants(ctx: KoaContextWithOIDC, next: Next): Promise<void> {
-  await next();
+export function unauthorizedClientForDisallowedGrants(ctx: KoaContextWithOIDC): void {
   const error = errorOf(ctx);
   if ((ctx.oidc?.route === 'token' || ctx.oidc?.route === 'device_authorization') && ctx.status === 400 && error?.error === 'invalid_request'
     && DISALLOWED_GRANT.has(error.error_description ?? '')) {
@@ -78,7 +80,7 @@ const HOW_TO_AUTHENTICATE: Record<string, string> = {
  * Client authentication errors that say what was wrong and what to do instead, with the status
  * RFC 6749 §5.2 gives them: `invalid_client`, 401, and a `WWW-Authenticate` challenge.
  */
-export function explainClientAuthentication(provider: Provider, detailOf: ErrorDetail) {
+export function explainClientAuthentication(provider: Provider, detailOf: ErrorDetail): AnswerFix {
   const challenge = (ctx: KoaContextWithOIDC, error: ErrorBody, description: string) => {
     ctx.status = 401;
     error.error = 'invalid_client';
@@ -86,8 +88,17 @@ export function explainClientAuthentication(provider: Provider, detailOf: ErrorD
     ctx.set('WWW-Authenticate', `Basic realm="${provider.issuer}", error="invalid_client", error_description="${description.replace(/["\\]/g, '')}"`);
   };
 
-  return async function explainClientAuthenticationErrors(ctx: KoaContextWithOIDC, next: Next): Promise<void> {
-    await next();
+  const explainEmptySecret = async (ctx: KoaContextWithOIDC, error: ErrorBody) => {
+    const credentials = basicCredentials(ctx.headers.authorization);
+    const client = credentials ? await provider.Client.find(credentials.clientId).catch(() => undefined) : undefined;
+    if (client?.clientAuthMethod === 'none') {
+      challenge(ctx, error, `${client.clientId} is a public client (token_endpoint_auth_method none): it has no secret, so send no Authorization header; send client_id=${client.clientId} in the form body instead`);
+    } else {
+      challenge(ctx, error, `the Authorization header has an empty secret: send Basic base64(client_id:client_secret)${client ? `, with ${client.clientId}'s secret` : ''}`);
+    }
+  };
+
+  return function explainClientAuthenticationErrors(ctx: KoaContextWithOIDC): void | Promise<void> {
     const error = errorOf(ctx);
     if (!error || !CLIENT_AUTHENTICATED_ROUTES.has(ctx.oidc?.route ?? '')) return;
 
@@ -95,16 +106,8 @@ export function explainClientAuthentication(provider: Provider, detailOf: ErrorD
       case 'no client authentication mechanism provided':
         challenge(ctx, error, 'this endpoint needs to know the client: send its id and secret with HTTP Basic, or client_id (and client_secret, for a confidential client) in the form body');
         return;
-      case 'client_secret must be provided in the Authorization header': {
-        const credentials = basicCredentials(ctx.headers.authorization);
-        const client = credentials ? await provider.Client.find(credentials.clientId).catch(() => undefined) : undefined;
-        if (client?.clientAuthMethod === 'none') {
-          challenge(ctx, error, `${client.clientId} is a public client (token_endpoint_auth_method none): it has no secret, so send no Authorization header; send client_id=${client.clientId} in the form body instead`);
-        } else {
-          challenge(ctx, error, `the Authorization header has an empty secret: send Basic base64(client_id:client_secret)${client ? `, with ${client.clientId}'s secret` : ''}`);
-        }
-        return;
-      }
+      case 'client_secret must be provided in the Authorization header':
+        return explainEmptySecret(ctx, error);
       case 'the provided authentication mechanism does not match the registered client authentication method': {
         const { client } = ctx.oidc;
         if (!client) return;
@@ -130,9 +133,8 @@ const PKCE_EXPLANATIONS: Record<string, string> = {
 };
 
 /** PKCE failures at the token endpoint that say which check failed, rather than a bare invalid_grant. */
-export function explainPkceFailures(detailOf: ErrorDetail) {
-  return async function explainPkce(ctx: KoaContextWithOIDC, next: Next): Promise<void> {
-    await next();
+export function explainPkceFailures(detailOf: ErrorDetail): AnswerFix {
+  return function explainPkce(ctx: KoaContextWithOIDC): void {
     const error = errorOf(ctx);
     const detail = detailOf(ctx);
     const explanation = detail === undefined ? undefined : PKCE_EXPLANATIONS[detail];
@@ -151,8 +153,7 @@ const UNKNOWN_RESOURCE = 'resource indicator is missing, or unknown';
  * did not include with no reason at all. These say which APIs the authorization named, and
  * what to send instead.
  */
-export async function explainResourceChoice(ctx: KoaContextWithOIDC, next: Next): Promise<void> {
-  await next();
+export function explainResourceChoice(ctx: KoaContextWithOIDC): void {
   const error = errorOf(ctx);
   if (ctx.oidc?.route !== 'token' || error?.error !== 'invalid_target') return;
   const { AuthorizationCode: code, RefreshToken: refreshToken } = ctx.oidc.entities;
@@ -173,9 +174,8 @@ export async function explainResourceChoice(ctx: KoaContextWithOIDC, next: Next)
  * engine lists only its OpenID scopes; strict clients refuse to ask for any other, so the APIs'
  * scopes are listed too.
  */
-export function apiScopesInDiscovery(apiScopes: string[]) {
-  return async function listApiScopes(ctx: KoaContextWithOIDC, next: Next): Promise<void> {
-    await next();
+export function apiScopesInDiscovery(apiScopes: string[]): AnswerFix {
+  return function listApiScopes(ctx: KoaContextWithOIDC): void {
     const body = ctx.body as { scopes_supported?: string[] } | undefined;
     if (ctx.oidc?.route !== 'discovery' || !Array.isArray(body?.scopes_supported)) return;
     body.scopes_supported = [...new Set([...body.scopes_supported, ...apiScopes])];
@@ -187,8 +187,7 @@ export function apiScopesInDiscovery(apiScopes: string[]) {
  * say which audience it has and where the user's claims are, rather than the engine's bare
  * refusal. (Grant Lab's JWT access tokens are answered by jwt-access-tokens.ts.)
  */
-export async function explainUserinfoAudience(ctx: KoaContextWithOIDC, next: Next): Promise<void> {
-  await next();
+export function explainUserinfoAudience(ctx: KoaContextWithOIDC): void {
   const error = errorOf(ctx);
   const audience = ctx.oidc?.route === 'userinfo' ? ctx.oidc.entities.AccessToken?.aud : undefined;
   if (!error || audience === undefined) return;
@@ -200,18 +199,29 @@ export async function explainUserinfoAudience(ctx: KoaContextWithOIDC, next: Nex
 }
 
 /**
+ * Grant Lab around the engine, in one Koa middleware (one each had cost a token request an async
+ * frame and a few hundred bytes per fix, profiles): `headers` on every answer, then the engine,
+ * then each fix in turn, in order.
+ *
  * The store unreachable (Redis away, SQLite locked): the engine answers the StoreUnavailableError
  * its adapter threw as `temporarily_unavailable` with 503 (RFC 6749 §5.2 has no code for it; the
- * authorization endpoint's §4.1.2.1 does, and redirects it). What Grant Lab's own middlewares
- * throw on the way is answered the same, and every 503 says when to come back (RFC 9110 §10.2.3).
+ * authorization endpoint's §4.1.2.1 does, and redirects it). What Grant Lab's own middlewares and
+ * fixes throw on the way is answered the same, and every 503 says when to come back (RFC 9110 §10.2.3).
  */
-export async function storeOutagesAsTemporarilyUnavailable(ctx: KoaContextWithOIDC, next: Next): Promise<void> {
-  try {
-    await next();
-  } catch (error) {
-    if (!isStoreUnavailable(error)) throw error;
-    ctx.status = 503;
-    ctx.body = { error: error.error, error_description: error.error_description };
-  }
-  if (ctx.status === 503) ctx.set('Retry-After', String(RETRY_AFTER_SECONDS));
+export function engineAnswers(headers: Readonly<Record<string, string>>, fixes: readonly AnswerFix[]) {
+  return async function answerAsGrantLab(ctx: KoaContextWithOIDC, next: Next): Promise<void> {
+    ctx.set(headers);
+    try {
+      await next();
+      for (const fix of fixes) {
+        const pending = fix(ctx);
+        if (pending) await pending;
+      }
+    } catch (error) {
+      if (!isStoreUnavailable(error)) throw error;
+      ctx.status = 503;
+      ctx.body = { error: error.error, error_description: error.error_description };
+    }
+    if (ctx.status === 503) ctx.set('Retry-After', String(RETRY_AFTER_SECONDS));
+  };
 }

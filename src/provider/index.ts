@@ -11,7 +11,7 @@ import { GrantRevocationIndex } from '../storage/grant-revocation.ts';
 import { buildProviderConfiguration, OIDC_SCOPES, type ProviderPages } from './configuration.ts';
 import {
   apiScopesInDiscovery, explainClientAuthentication, explainPkceFailures, explainResourceChoice, explainUserinfoAudience,
-  recordErrorDetails, storeOutagesAsTemporarilyUnavailable, unauthorizedClientForDisallowedGrants,
+  engineAnswers, recordErrorDetails, unauthorizedClientForDisallowedGrants,
 } from './engine-answers.ts';
 import { introspectionOfJwtAccessTokens, userinfoForJwtAccessTokens } from './jwt-access-tokens.ts';
 import type { KeyMaterial } from './keys.ts';
@@ -96,19 +96,7 @@ export async function createProvider(deps: ProviderDependencies): Promise<GrantL
 
   for (const middleware of deps.outermost ?? []) provider.use(middleware);
   pinOriginToIssuer(provider, config.issuer);
-  provider.use(withSecurityHeaders);
-  provider.use(storeOutagesAsTemporarilyUnavailable);
-  provider.use(unauthorizedClientForDisallowedGrants);
   const errorDetail = recordErrorDetails(provider);
-  provider.use(explainClientAuthentication(provider, errorDetail));
-  provider.use(explainPkceFailures(errorDetail));
-  provider.use(explainResourceChoice);
-  provider.use(apiScopesInDiscovery(resources.allScopes()));
-  provider.use(explainUserinfoAudience);
-  provider.use(advertiseInterval(config.deviceFlow));
-  provider.use(slowDownFastPolling(deps.records, config.deviceFlow, config.ttl.deviceCode));
-  provider.use(throttleUserCodeGuessing(deps.records, config.throttle, deps.pages));
-  provider.use(applyClaimShaping(provider, deps.claims));
   const ownJwts = {
     issuer: config.issuer,
     provider,
@@ -119,8 +107,22 @@ export async function createProvider(deps: ProviderDependencies): Promise<GrantL
     clientBasedCORS: clientBasedCORS!,
     isResourceServerFor: (clientId: string, audience: string | string[] | undefined) => resources.isResourceServerFor(clientId, audience),
   };
-  provider.use(userinfoForJwtAccessTokens(ownJwts));
-  provider.use(introspectionOfJwtAccessTokens(ownJwts));
+  // The security headers on the engine's own answers and pages as on Grant Lab's; then the
+  // engine; then the fixes of its answers, in this order.
+  provider.use(engineAnswers(securityHeaders, [
+    introspectionOfJwtAccessTokens(ownJwts),
+    userinfoForJwtAccessTokens(ownJwts),
+    applyClaimShaping(provider, deps.claims),
+    slowDownFastPolling(deps.records, config.deviceFlow, config.ttl.deviceCode),
+    advertiseInterval(config.deviceFlow),
+    explainUserinfoAudience,
+    apiScopesInDiscovery(resources.allScopes()),
+    explainResourceChoice,
+    explainPkceFailures(errorDetail),
+    explainClientAuthentication(provider, errorDetail),
+    unauthorizedClientForDisallowedGrants,
+  ]));
+  provider.use(throttleUserCodeGuessing(deps.records, config.throttle, deps.pages));
   provider.on('server_error', (_ctx: KoaContextWithOIDC, error: unknown) => deps.onServerError(error));
 
   return { provider, resources, revocations };
@@ -154,12 +156,6 @@ function pinOriginToIssuer(provider: Provider, issuer: string): void {
     hostname: { value: hostname },
     href: { get(this: { path: string; search: string }) { return `${issuer}${this.path}${this.search}`; } },
   });
-}
-
-/** The security headers, on the engine's own answers and pages as on Grant Lab's. */
-async function withSecurityHeaders(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
-  ctx.set(securityHeaders);
-  await next();
 }
 
 /**

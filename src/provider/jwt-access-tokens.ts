@@ -9,6 +9,7 @@ import type Provider from 'oidc-provider';
 import type { Configuration, FindAccount, KoaContextWithOIDC } from 'oidc-provider';
 import { BearerTokenError, looksLikeJwt, verifyJwtAccessToken } from '../api/verify-access-token.ts';
 import type { GrantRevocationIndex } from '../storage/grant-revocation.ts';
+import type { AnswerFix } from './engine-answers.ts';
 import { userinfoAudience } from './token-audience.ts';
 
 type Grant = InstanceType<Provider['Grant']>;
@@ -56,20 +57,10 @@ function bearerError(ctx: KoaContextWithOIDC, issuer: string, error: BearerToken
  * UserInfo (OIDC Core §5.3) for an access token issued for an API and for UserInfo alike (see
  * token-audience.ts): the claims its OpenID scopes release, as the engine would release them.
  */
-export function userinfoForJwtAccessTokens(deps: OwnJwtDependencies) {
+export function userinfoForJwtAccessTokens(deps: OwnJwtDependencies): AnswerFix {
   const verify = ownTokens(deps);
   const audience = userinfoAudience(deps.issuer);
-  return async function answerJwtAtUserinfo(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
-    await next();
-    if (ctx.oidc?.route !== 'userinfo' || ctx.status !== 401 || (ctx.body as { error?: string } | undefined)?.error !== 'invalid_token') return;
-    let value: string;
-    try {
-      value = ctx.oidc.getAccessToken();
-    } catch {
-      return;
-    }
-    if (!looksLikeJwt(value)) return;
-
+  const answer = async (ctx: KoaContextWithOIDC, value: string) => {
     try {
       const { claims, grant } = await verify(value);
       if (!audiences(claims).includes(audience)) {
@@ -99,6 +90,17 @@ export function userinfoForJwtAccessTokens(deps: OwnJwtDependencies) {
       bearerError(ctx, deps.issuer, error);
     }
   };
+  return function answerJwtAtUserinfo(ctx: KoaContextWithOIDC): void | Promise<void> {
+    if (ctx.oidc?.route !== 'userinfo' || ctx.status !== 401 || (ctx.body as { error?: string } | undefined)?.error !== 'invalid_token') return;
+    let value: string;
+    try {
+      value = ctx.oidc.getAccessToken();
+    } catch {
+      return;
+    }
+    if (!looksLikeJwt(value)) return;
+    return answer(ctx, value);
+  };
 }
 
 /**
@@ -106,14 +108,9 @@ export function userinfoForJwtAccessTokens(deps: OwnJwtDependencies) {
  * stored tokens (a client about its own tokens, a resource server about those meant for it),
  * and `{"active": false}` for anything else, expired or revoked tokens included (§2.2).
  */
-export function introspectionOfJwtAccessTokens(deps: OwnJwtDependencies) {
+export function introspectionOfJwtAccessTokens(deps: OwnJwtDependencies): AnswerFix {
   const verify = ownTokens(deps);
-  return async function answerJwtAtIntrospection(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
-    await next();
-    const body = ctx.body as { error?: string } | undefined;
-    const value = ctx.oidc?.params?.token;
-    if (ctx.oidc?.route !== 'introspection' || body?.error !== 'unsupported_token_type' || !ctx.oidc.client || typeof value !== 'string') return;
-    const { client } = ctx.oidc;
+  const answer = async (ctx: KoaContextWithOIDC, client: NonNullable<KoaContextWithOIDC['oidc']['client']>, value: string) => {
     let verified: Verified;
     try {
       verified = await verify(value);
@@ -128,5 +125,11 @@ export function introspectionOfJwtAccessTokens(deps: OwnJwtDependencies) {
       && (claims.client_id === client.clientId || deps.isResourceServerFor(client.clientId, claims.aud));
     ctx.status = 200;
     ctx.body = allowed ? { ...claims, active: true, token_type: 'Bearer' } : { active: false };
+  };
+  return function answerJwtAtIntrospection(ctx: KoaContextWithOIDC): void | Promise<void> {
+    const body = ctx.body as { error?: string } | undefined;
+    const value = ctx.oidc?.params?.token;
+    if (ctx.oidc?.route !== 'introspection' || body?.error !== 'unsupported_token_type' || !ctx.oidc.client || typeof value !== 'string') return;
+    return answer(ctx, ctx.oidc.client, value);
   };
 }
