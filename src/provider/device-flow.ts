@@ -24,6 +24,13 @@ const NAMESPACE = { lastPoll: 'device-poll', slowDowns: 'device-slow-downs' } as
 // The engine's session cookie (its default name): one browser typing codes.
 const SESSION_COOKIE = '_session';
 
+/**
+ * The verification page's path as the engine's router finds it: whatever the case of its
+ * letters, and with a trailing slash. (A spelling with other letters that upper-case to these,
+ * which the engine does not route, is judged too: harmless.)
+ */
+const VERIFICATION_PATHS = new Set([ROUTES.code_verification.toUpperCase(), `${ROUTES.code_verification.toUpperCase()}/`]);
+
 /** A device code, as a key: the store never holds the code itself. */
 const keyOf = (deviceCode: string) => createHash('sha256').update(deviceCode).digest('base64url');
 
@@ -89,6 +96,6 @@ export function throttleUserCodeGuessing(records: KeyedRecords, settings: Thrott
   };
   // Every other request goes on at once, without a frame of its own.
   return function throttleGuesses(ctx: KoaContextWithOIDC, next: Next): Promise<void> {
-    return ctx.method !== 'POST' || ctx.path !== ROUTES.code_verification ? next() : guarded(ctx, next);
+    return ctx.method !== 'POST' || !VERIFICATION_PATHS.has(ctx.path.toUpperCase()) ? next() : guarded(ctx, next);
   };
 }
