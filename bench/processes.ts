@@ -121,7 +121,7 @@ export async function startTarget(name: TargetName, options: TargetOptions = {})
     // Only what a server needs; a test run's marker goes along, so that its check for
     // leftover processes sees these too.
     env: {
-      PATH: process.env.PATH, LOG_LEVEL: 'silent', NODE_ENV: 'production', ...(process.env.UV_THREADPOOL_SIZE ? { UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE } : {}),
+      PATH: process.env.PATH, LOG_LEVEL: 'silent', NODE_ENV: 'production',
       ...(process.env[RUN_MARKER] ? { [RUN_MARKER]: process.env[RUN_MARKER] } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
