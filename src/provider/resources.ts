@@ -6,8 +6,13 @@ import type { ApiDefinition, SigningAlg } from '../config/types.ts';
 export class ResourceCatalog {
   readonly #apis: Map<string, ApiDefinition>;
   readonly #accessTokenAlg: SigningAlg;
-  /** resourceServerInfo's answers by API and client scopes: the catalog never changes, and every token request asks. */
-  readonly #answers = new Map<string, Readonly<ResourceServer>>();
+  /**
+   * resourceServerInfo's answers by API, then by client scopes (undefined: all of them): the
+   * catalog never changes, and every token request asks. Keyed by the strings themselves, which
+   * keep their hash, rather than by one made for each request.
+   */
+  readonly #answers = new Map<string, Map<string | undefined, Readonly<ResourceServer>>>();
+  #answerCount = 0;
 
   constructor(apis: ApiDefinition[], accessTokenAlg: SigningAlg) {
     this.#apis = new Map(apis.map((api) => [api.identifier, api]));
@@ -60,14 +65,19 @@ export class ResourceCatalog {
    * that client may have.
    */
   resourceServerInfo(resource: string, clientApiScopes: string | undefined): ResourceServer {
+    const known = this.#answers.get(resource)?.get(clientApiScopes);
+    if (known) return known;
     // Only answers for known APIs are kept (an unknown one throws), and at most a thousand:
     // dynamically registered clients bring scope lists of their own.
-    const key = `${clientApiScopes ?? '\u0000all'}\u0000${resource}`;
-    const known = this.#answers.get(key);
-    if (known) return known;
     const answer = this.#answer(resource, clientApiScopes);
-    if (this.#answers.size >= 1000) this.#answers.clear();
-    this.#answers.set(key, answer);
+    if (this.#answerCount >= 1000) {
+      this.#answers.clear();
+      this.#answerCount = 0;
+    }
+    let forApi = this.#answers.get(resource);
+    if (!forApi) this.#answers.set(resource, forApi = new Map());
+    forApi.set(clientApiScopes, answer);
+    this.#answerCount += 1;
     return answer;
   }
 
