@@ -1,6 +1,6 @@
 // The benchmark's own HTTP/1.1 client for full sign-ins: kept-alive sockets from node:net, one
 // write per request, the answer parsed here, and answered as the little of a Response the
-// browserless user reads (status, headers, text). A sign-in makes nine requests on the same two
+// browserless user reads (status, headers, text). A sign-in makes eight requests on the same two
 // cores the server is measured on: fetch() cost about 0.7 ms of CPU per request and node:http
 // with undici's Response about 0.4 ms, which showed up as the server's slowness; wrk, which
 // loads every other figure, is C. The server sees the same requests either way.
@@ -147,8 +147,8 @@ export async function httpFetch(input: string | URL, init: RequestInit = {}): Pr
   for (const [name, value] of Object.entries(init.headers as Record<string, string> | undefined ?? {})) head += `${name}: ${value}\r\n`;
   if (body || method === 'POST') head += `content-length: ${Buffer.byteLength(body)}\r\n`;
   const request = `${head}\r\n`;
-  const pool = idle.get(url.host) ?? [];
-  idle.set(url.host, pool);
+  let pool = idle.get(url.host);
+  if (!pool) idle.set(url.host, pool = []);
   for (;;) {
     const kept = pool.pop();
     const socket = kept ?? await newSocket(url.hostname, Number(url.port || 80), pool);
