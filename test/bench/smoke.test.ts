@@ -35,6 +35,8 @@ describe.skipIf(skip)('npm run bench', () => {
         expect(table).toContain(`| ${label}`);
       }
       expect(table).toMatch(/\| client credentials \| \d+ req\/s \| \d+ \| \d+ \|/);
+      // Sign-ins beside the bare engine's own (its bare forms, the same argon2id check) and the floor.
+      expect(table).toMatch(/\| sign-ins \(code \+ PKCE, 8 at a time\) \| [\d.]+ \/s \| [\d.]+ \| — \| [\d.]+ \| [\d.]+× \| ≥ 0\.8× machine \|/);
       // Grant Lab against itself: the stores, --workers, and several instances on one Redis.
       expect(table).toMatch(/\| client credentials on SQLite \| \d+ req\/s \| memory \| \d+ req\/s \| [\d.]+× \| ≥ 0\.9× memory \|/);
       expect(table).toMatch(/\| refresh on SQLite \| \d+ req\/s \| memory \| \d+ req\/s \| [\d.]+× \|/);
