@@ -1,7 +1,8 @@
 // Grant Lab against itself set up otherwise, in the same run, the setups alternating round by
 // round, each figure the median of its rounds:
 //  - client credentials and refresh on SQLite (the command's default store) against memory;
-//  - two instances on one Redis, loaded at once, against one instance on that Redis;
+//  - two instances on one Redis, loaded at once, against one instance on that Redis, and two
+//    bare engines against one, loaded the same way: the bound a second process meets here;
 //  - --workers 2 against one process, on SQLite.
 //
 // Fair on two cores: every server process gets its own wrk thread with 8 connections, so two
@@ -23,10 +24,10 @@ export interface SetupRun {
   log(line: string): void;
 }
 
-/** A way to run Grant Lab, loaded as a whole: its servers, and what one wrk thread per server sends. */
+/** A way to run a server, loaded as a whole: its processes, and what one wrk thread sends each. */
 interface Setup {
   servers: RunningTarget[];
-  request: LoadRequest;
+  request: (server: RunningTarget) => LoadRequest;
 }
 
 interface Sample {
@@ -43,7 +44,7 @@ const cpuOf = async (servers: RunningTarget[]) => (await Promise.all(servers.map
 /** Every server of the setup under load at once, one wrk per instance: the rates summed. */
 async function load({ servers, request }: Setup, seconds: number, processesPerServer = 1): Promise<Sample> {
   const [before, machineBefore, started] = [await cpuOf(servers), await machineBusySeconds(), performance.now()];
-  const results = await Promise.all(servers.map((server) => wrk(server.url, request, {
+  const results = await Promise.all(servers.map((server) => wrk(server.url, request(server), {
     seconds, threads: PER_SERVER.threads * processesPerServer, connections: PER_SERVER.connections * processesPerServer,
   })));
   // Over the time the load took, wrk's start included, so that no share comes out above its cores.
@@ -51,7 +52,7 @@ async function load({ servers, request }: Setup, seconds: number, processesPerSe
   const cores = (await cpuOf(servers) - before) / elapsed;
   const machineCores = (await machineBusySeconds() - machineBefore) / elapsed;
   const failed = results.reduce((sum, result) => sum + result.non2xx, 0);
-  if (failed) throw new Error(`${servers.map((server) => server.url).join(' and ')} answered ${failed} ${request.body?.grant_type} requests with an error`);
+  if (failed) throw new Error(`${servers.map((server) => server.url).join(' and ')} answered ${failed} ${request(servers[0]!).body?.grant_type} requests with an error`);
   return { requestsPerSecond: results.reduce((sum, result) => sum + result.requestsPerSecond, 0), cores, machineCores };
 }
 
@@ -93,18 +94,21 @@ export async function setupFigures(single: RunningTarget, run: SetupRun): Promis
     startTarget('grant-lab', { workers: 2 }),
     // At once, as compose starts them: one keeps its keys in Redis, the other adopts them.
     ...(redis ? [1, 2].map(() => startTarget('grant-lab', { storage: redis.url, issuer: sharedIssuer })) : []),
+    ...(redis ? [1, 2].map(() => startTarget('bare-engine')) : []),
   ]);
   const started = starts.flatMap((start) => (start.status === 'fulfilled' ? [start.value] : []));
   try {
     const failed = starts.find((start) => start.status === 'rejected');
     if (failed) throw failed.reason;
-    const [memory, workers, ...instances] = started;
+    const [memory, workers, ...others] = started;
+    const instances = others.filter((target) => target.name === 'grant-lab');
+    const bareEngines = others.filter((target) => target.name === 'bare-engine');
     const warm = (setup: Setup, processes = 1) => () => load(setup, Math.min(2, run.seconds), processes);
 
     run.log('client credentials: SQLite, memory, --workers 2');
-    const onSqlite: Setup = { servers: [single], request: clientCredentials(single) };
-    const inMemory: Setup = { servers: [memory!], request: clientCredentials(memory!) };
-    const twoWorkers: Setup = { servers: [workers!], request: clientCredentials(workers!) };
+    const onSqlite: Setup = { servers: [single], request: clientCredentials };
+    const inMemory: Setup = { servers: [memory!], request: clientCredentials };
+    const twoWorkers: Setup = { servers: [workers!], request: clientCredentials };
     const [sqlite, memoryRate, workerRate] = await alternate(run, [
       () => load(onSqlite, run.seconds), () => load(inMemory, run.seconds), () => load(twoWorkers, run.seconds, 2),
     ], [warm(onSqlite), warm(inMemory), warm(twoWorkers, 2)]);
@@ -120,8 +124,9 @@ export async function setupFigures(single: RunningTarget, run: SetupRun): Promis
     notes.push(`Client credentials for the demo API (a JWT) neither reads nor writes the store: SQLite against memory is the cost of having it open. Servers' CPU: one process ${cores(sqlite!)}, --workers 2 ${cores(workerRate!)}; the two workers and their primary hold ${residentMegabytes.toFixed(0)} MB after the load.`);
 
     run.log('refresh: SQLite, memory');
-    const refreshOnSqlite: Setup = { servers: [single], request: (await scenarioRequest('refresh', single))! };
-    const refreshInMemory: Setup = { servers: [memory!], request: (await scenarioRequest('refresh', memory!))! };
+    const [sqliteRefresh, memoryRefresh] = [(await scenarioRequest('refresh', single))!, (await scenarioRequest('refresh', memory!))!];
+    const refreshOnSqlite: Setup = { servers: [single], request: () => sqliteRefresh };
+    const refreshInMemory: Setup = { servers: [memory!], request: () => memoryRefresh };
     const [refreshSqlite, refreshMemory] = await alternate(run, [() => load(refreshOnSqlite, run.seconds), () => load(refreshInMemory, run.seconds)], [warm(refreshOnSqlite), warm(refreshInMemory)]);
     figures.push({
       label: 'refresh on SQLite', unit: 'req/s', grantLab: refreshSqlite!.requestsPerSecond, peers: {},
@@ -130,15 +135,23 @@ export async function setupFigures(single: RunningTarget, run: SetupRun): Promis
     notes.push(`A refresh writes one row (the grant of the new JWT), on SQLite on disk before the answer (the WAL flushed after its commit, one flush shared by the commits made meanwhile). Servers' CPU: on SQLite ${cores(refreshSqlite!)}, in memory ${cores(refreshMemory!)}.`);
 
     if (instances.length === 2) {
-      run.log('client credentials: two instances on one Redis, one instance');
-      const one: Setup = { servers: [instances[0]!], request: clientCredentials(instances[0]!) };
-      const both: Setup = { servers: instances, request: clientCredentials(instances[0]!) };
-      const [oneRate, bothRate] = await alternate(run, [() => load(one, run.seconds), () => load(both, run.seconds)], [warm(one), warm(both)]);
+      run.log('client credentials: two instances on one Redis, one instance; two bare engines, one');
+      const one: Setup = { servers: [instances[0]!], request: clientCredentials };
+      const both: Setup = { servers: instances, request: clientCredentials };
+      // The same bound for the bare engine, loaded the same way (a JWT client-credentials token
+      // touches no store): what a second process gives on this machine, whatever the server.
+      const bareOne: Setup = { servers: [bareEngines[0]!], request: clientCredentials };
+      const bareBoth: Setup = { servers: bareEngines, request: clientCredentials };
+      const [oneRate, bothRate, bareOneRate, bareBothRate] = await alternate(
+        run,
+        [one, both, bareOne, bareBoth].map((setup) => () => load(setup, run.seconds)),
+        [one, both, bareOne, bareBoth].map((setup) => warm(setup)),
+      );
       figures.push({
         label: 'client credentials, 2 instances on one Redis', unit: 'req/s', grantLab: bothRate!.requestsPerSecond, peers: {},
         baseline: { label: '1 instance', value: oneRate!.requestsPerSecond }, judged: { against: 'baseline', atLeast: 1.7 },
       });
-      notes.push(`Two instances on one Redis (one issuer), each loaded by its own wrk at once, the rates summed. Servers' CPU: both ${cores(bothRate!)}, one instance alone ${cores(oneRate!)}; wrk and redis-server run on the same two cores.`);
+      notes.push(`Two instances on one Redis (one issuer), each loaded by its own wrk at once, the rates summed. Servers' CPU: both ${cores(bothRate!)}, one instance alone ${cores(oneRate!)}; wrk and redis-server run on the same two cores. Two bare engines loaded the same way: ${bareBothRate!.requestsPerSecond.toFixed(0)} req/s against ${bareOneRate!.requestsPerSecond.toFixed(0)} for one, ${(bareBothRate!.requestsPerSecond / bareOneRate!.requestsPerSecond).toFixed(2)}×. Their CPU: both ${cores(bareBothRate!)}, one ${cores(bareOneRate!)}.`);
     }
   } finally {
     await Promise.all(started.map((target) => target.stop()));

@@ -43,6 +43,7 @@ describe.skipIf(skip)('npm run bench', () => {
       expect(table).toMatch(/\| client credentials, --workers 2 on SQLite \| \d+ req\/s \| --workers 1 \| \d+ req\/s \| [\d.]+× \|/);
       if (!redisMissing('benchmark smoke test, two instances on one Redis')) {
         expect(table).toMatch(/\| client credentials, 2 instances on one Redis \| \d+ req\/s \| 1 instance \| \d+ req\/s \| [\d.]+× \| ≥ 1\.7× 1 instance \|/);
+        expect(table).toMatch(/Two bare engines loaded the same way: \d+ req\/s against \d+ for one, [\d.]+×/);
       }
       expect(await readFile(join(out, 'latest.svg'), 'utf8')).toMatch(/^<svg /);
       expect(JSON.parse(await readFile(join(out, 'latest.json'), 'utf8')).machine.argon2id).toBeGreaterThan(0);
