@@ -11,14 +11,31 @@ export interface Figure {
   baseline?: { label: string; value: number };
   /** The ratio that is judged, with its target: Grant Lab against `against`. */
   judged?: { against: 'bare engine' | 'mock server' | 'machine' | 'baseline'; atLeast?: number; atMost?: number };
+  /** The judged ratio from the rounds (pairedRatio); without it, the ratio of the medians. */
+  ratio?: number;
 }
 
 /** The middle value of a round's samples (the upper middle of an even count); NaN for none. */
 export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
+/**
+ * The median of each round's own ratio, `a[round] / b[round]`, over the rounds where both were
+ * measured. Within a round the two were measured seconds apart; between rounds this machine's
+ * speed moves by up to a third, which a ratio of two medians would carry (each median may come
+ * from a different round), and this does not.
+ */
+export function pairedRatio(a: readonly (number | undefined)[], b: readonly (number | undefined)[]): number | undefined {
+  const ratios = a.flatMap((value, round) => {
+    const other = b[round];
+    return value !== undefined && other !== undefined && other > 0 ? [value / other] : [];
+  });
+  return ratios.length ? median(ratios) : undefined;
+}
+
 const format = (value: number | undefined) => (value === undefined || Number.isNaN(value) ? '—' : value >= 100 ? value.toFixed(0) : value.toFixed(1));
 
 export function ratioOf(figure: Figure): number | undefined {
+  if (figure.ratio !== undefined) return figure.ratio;
   const against = figure.judged?.against ?? (figure.baseline ? 'baseline' : undefined);
   const peer = against === 'baseline' ? figure.baseline?.value : against ? figure.peers[against] : undefined;
   return peer ? figure.grantLab / peer : undefined;

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { loginsPerSecond } from './logins.ts';
 import { argon2idPerSecond, machineLimits } from './machine.ts';
 import { type RunningTarget, startTarget, type TargetName } from './processes.ts';
-import { type Figure, markdownReport, median, ratioChart } from './report.ts';
+import { type Figure, markdownReport, median, pairedRatio, ratioChart } from './report.ts';
 import { type ScenarioName, clientCredentials, scenarioRequest } from './requests.ts';
 import { setupFigures } from './scaling.ts';
 import { isFlat, soak } from './soak.ts';
@@ -37,48 +37,44 @@ const PEER_LABEL: Record<TargetName, 'bare engine' | 'mock server' | undefined> 
 
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
-/** Each target's median over the rounds, the targets taking turns within every round. */
-async function alternate<T extends { name: string }>(targets: T[], measure: (target: T) => Promise<number | undefined>): Promise<Map<T['name'], number>> {
-  const samples = new Map<T['name'], number[]>();
-  for (let round = 0; round < rounds; round += 1) {
+/** What each target measured in each round, by round (undefined where it measures nothing). */
+type Rounds<V = number> = Map<string, (V | undefined)[]>;
+
+/** The targets taking turns within every round, the first of a round moving on each round. */
+async function alternate<T extends { name: string }, V>(targets: T[], measure: (target: T) => Promise<V | undefined>, count = rounds): Promise<Rounds<V>> {
+  const samples: Rounds<V> = new Map(targets.map((target) => [target.name, []]));
+  for (let round = 0; round < count; round += 1) {
     const order = [...targets.slice(round % targets.length), ...targets.slice(0, round % targets.length)];
-    for (const target of order) {
-      const value = await measure(target);
-      if (value !== undefined) samples.set(target.name, [...samples.get(target.name) ?? [], value]);
-    }
+    for (const target of order) samples.get(target.name)![round] = await measure(target);
   }
-  return new Map([...samples].map(([name, values]) => [name, median(values)]));
+  return samples;
 }
 
-function figure(label: string, unit: string, measured: Map<TargetName, number>, judged?: Figure['judged'], machine?: number): Figure {
+const medianOf = (values: (number | undefined)[] = []) => median(values.filter((value) => value !== undefined));
+const KEY_OF: Record<NonNullable<Figure['judged']>['against'], string> = { 'bare engine': 'bare-engine', 'mock server': 'mock-server', machine: 'machine', baseline: '' };
+
+/** Each target's median over the rounds; the judged ratio, round by round (pairedRatio). */
+function figure(label: string, unit: string, measured: Rounds, judged?: Figure['judged'], machine?: number): Figure {
   const peers: Figure['peers'] = {};
-  for (const [name, value] of measured) {
-    const peer = PEER_LABEL[name];
-    if (peer) peers[peer] = value;
+  for (const [name, values] of measured) {
+    const peer = PEER_LABEL[name as TargetName];
+    if (peer && values.some((value) => value !== undefined)) peers[peer] = medianOf(values);
   }
-  if (machine !== undefined) peers.machine = machine;
-  return { label, unit, grantLab: measured.get('grant-lab') ?? Number.NaN, peers, judged };
+  peers.machine = measured.has('machine') ? medianOf(measured.get('machine')) : machine;
+  const ratio = judged && measured.has(KEY_OF[judged.against]) ? pairedRatio(measured.get('grant-lab')!, measured.get(KEY_OF[judged.against])!) : undefined;
+  return { label, unit, grantLab: medianOf(measured.get('grant-lab')), peers, judged, ratio };
 }
 
 log(`machine limits (${seconds} s each)`);
 const machine = await machineLimits(seconds, LOGIN_CONCURRENCY);
 const figures: Figure[] = [];
-const notes: string[] = [`Rounds: ${rounds} of ${seconds} s per figure and target, alternating; medians.`];
+const notes: string[] = [`Rounds: ${rounds} of ${seconds} s per figure and target, alternating; medians. A judged ratio is the median of the rounds' own ratios (Grant Lab against its peer measured in the same round, seconds apart), so it may differ from the ratio of the two medians shown; resident memory under load, a single peak, is a ratio of peaks.`];
 
 log('cold starts and idle memory');
-const starts = new Map<TargetName, { cold: number[]; rss: number[] }>();
-for (let round = 0; round < Math.max(rounds, args.quick ? 1 : 5); round += 1) {
-  for (const name of ['grant-lab', 'bare-engine', 'mock-server'] as const) {
-    const measured = await measureStart(name, {}, args.quick ? 1 : 3);
-    const entry = starts.get(name) ?? { cold: [], rss: [] };
-    entry.cold.push(measured.coldStartMs);
-    entry.rss.push(measured.idleRssMb);
-    starts.set(name, entry);
-  }
-}
-const startFigure = (pick: 'cold' | 'rss') => new Map([...starts].map(([name, entry]) => [name, median(entry[pick])]));
-figures.push(figure('cold start to the first token', 'ms', startFigure('cold'), { against: 'bare engine', atMost: 1.2 }));
-figures.push(figure('idle resident memory', 'MB', startFigure('rss'), { against: 'bare engine', atMost: 1.1 }));
+const starts = await alternate((['grant-lab', 'bare-engine', 'mock-server'] as const).map((name) => ({ name })), ({ name }) => measureStart(name, {}, args.quick ? 1 : 3), Math.max(rounds, args.quick ? 1 : 5));
+const startFigure = (pick: 'coldStartMs' | 'idleRssMb'): Rounds => new Map([...starts].map(([name, values]) => [name, values.map((value) => value?.[pick])]));
+figures.push(figure('cold start to the first token', 'ms', startFigure('coldStartMs'), { against: 'bare engine', atMost: 1.2 }));
+figures.push(figure('idle resident memory', 'MB', startFigure('idleRssMb'), { against: 'bare engine', atMost: 1.1 }));
 
 const inProcess = await measureInProcess();
 notes.push(`In-process startGrantLab(): ${inProcess.firstStartMs.toFixed(0)} ms the first time in a process, ${inProcess.nextStartMs.toFixed(0)} ms the next; minting a user's token ${inProcess.mintMs.toFixed(1)} ms.`);
@@ -107,10 +103,11 @@ try {
       if (result.non2xx) throw new Error(`${target.name} answered ${result.non2xx} ${scenario} requests with an error`);
       return result.requestsPerSecond;
     });
-    if (scenario === 'client-credentials') clientCredentialsPeak = measured.get('grant-lab')!;
-    figures.push(figure(label, 'req/s', measured, judged, machine.bareHttp));
+    const rated = figure(label, 'req/s', measured, judged, machine.bareHttp);
+    if (scenario === 'client-credentials') clientCredentialsPeak = rated.grantLab;
+    figures.push(rated);
   }
-  figures.push(figure('resident memory under load', 'MB', underLoad, { against: 'bare engine', atMost: 1.1 }));
+  figures.push(figure('resident memory under load', 'MB', new Map([...underLoad].map(([name, peak]) => [name, [peak]])), { against: 'bare engine', atMost: 1.1 }));
 
   log('full code + PKCE sign-ins');
   const [grantLab, bareEngine] = (['grant-lab', 'bare-engine'] as const).map((name) => targets.find((target) => target.name === name)!) as [RunningTarget, RunningTarget];
@@ -121,9 +118,10 @@ try {
   const signIns = await alternate([floor, grantLab, bareEngine], (target) => (target === floor
     ? argon2idPerSecond(seconds, LOGIN_CONCURRENCY)
     : loginsPerSecond(target as RunningTarget, seconds, LOGIN_CONCURRENCY)));
-  const hashes = signIns.get('machine')!;
-  figures.push(figure(`sign-ins (code + PKCE, ${LOGIN_CONCURRENCY} at a time)`, '/s', signIns as Map<TargetName, number>, { against: 'machine', atLeast: 0.8 }, hashes));
-  notes.push(`Sign-ins are judged against the machine's argon2id verifications per second at the same concurrency, measured in turns with them (median ${hashes.toFixed(1)}/s): the hash is the floor of a password sign-in. The bare engine signs in with the least a password sign-in needs (bare forms of its own, the same argon2id check, the engine's memory adapter): ${(signIns.get('bare-engine')! / hashes).toFixed(2)}× the floor, and Grant Lab ${(signIns.get('grant-lab')! / signIns.get('bare-engine')!).toFixed(2)}× the bare engine.`);
+  const signInFigure = figure(`sign-ins (code + PKCE, ${LOGIN_CONCURRENCY} at a time)`, '/s', signIns, { against: 'machine', atLeast: 0.8 });
+  figures.push(signInFigure);
+  const [hashRounds, bareRounds, grantLabRounds] = [signIns.get('machine') ?? [], signIns.get('bare-engine') ?? [], signIns.get('grant-lab') ?? []];
+  notes.push(`Sign-ins are judged against the machine's argon2id verifications per second at the same concurrency, measured in turns with them (median ${signInFigure.peers.machine!.toFixed(1)}/s): the hash is the floor of a password sign-in. The bare engine signs in with the least a password sign-in needs (bare forms of its own, the same argon2id check, the engine's memory adapter): ${pairedRatio(bareRounds, hashRounds)!.toFixed(2)}× the floor, and Grant Lab ${pairedRatio(grantLabRounds, bareRounds)!.toFixed(2)}× the bare engine.`);
 
   const setups = await setupFigures(grantLab, { rounds, seconds, warmUp: !args.quick, log });
   figures.push(...setups.figures);

@@ -12,7 +12,7 @@
 // elsewhere. The cores each setup's servers used are measured too (from /proc), and noted.
 import { freePort, machineBusySeconds, type RunningTarget, startTarget } from './processes.ts';
 import { REDIS_SERVER, startRedis } from '../test/support/redis-server.ts';
-import { type Figure, median } from './report.ts';
+import { type Figure, median, pairedRatio } from './report.ts';
 import { clientCredentials, scenarioRequest } from './requests.ts';
 import { type LoadRequest, wrk } from './wrk.ts';
 
@@ -56,19 +56,30 @@ async function load({ servers, request }: Setup, seconds: number, processesPerSe
   return { requestsPerSecond: results.reduce((sum, result) => sum + result.requestsPerSecond, 0), cores, machineCores };
 }
 
+/** A setup's medians over the rounds, and its rate in each round. */
+interface Measured extends Sample {
+  rounds: number[];
+}
+
 /** Each setup's median over the rounds, the setups taking turns within every round. */
-async function alternate(run: SetupRun, setups: (() => Promise<Sample>)[], warmUps: (() => Promise<unknown>)[]): Promise<Sample[]> {
+async function alternate(run: SetupRun, setups: (() => Promise<Sample>)[], warmUps: (() => Promise<unknown>)[]): Promise<Measured[]> {
   if (run.warmUp) for (const warmUp of warmUps) await warmUp();
   const samples: Sample[][] = setups.map(() => []);
   for (let round = 0; round < run.rounds; round += 1) {
     for (let turn = 0; turn < setups.length; turn += 1) {
       const index = (round + turn) % setups.length;
-      samples[index]!.push(await setups[index]!());
+      samples[index]![round] = await setups[index]!();
     }
   }
   const medianOf = (taken: Sample[], pick: keyof Sample) => median(taken.map((sample) => sample[pick]));
-  return samples.map((taken) => ({ requestsPerSecond: medianOf(taken, 'requestsPerSecond'), cores: medianOf(taken, 'cores'), machineCores: medianOf(taken, 'machineCores') }));
+  return samples.map((taken) => ({
+    requestsPerSecond: medianOf(taken, 'requestsPerSecond'), cores: medianOf(taken, 'cores'), machineCores: medianOf(taken, 'machineCores'),
+    rounds: taken.map((sample) => sample.requestsPerSecond),
+  }));
 }
+
+/** One setup against another, round by round (pairedRatio). */
+const against = (setup: Measured, baseline: Measured) => pairedRatio(setup.rounds, baseline.rounds);
 
 /** The servers' CPU, the machine's, and what the servers answered per CPU-second they used. */
 const cores = (sample: Sample) => `${sample.cores.toFixed(2)} cores (the machine ${sample.machineCores.toFixed(2)}; ${(sample.requestsPerSecond / sample.cores).toFixed(0)} answers per server CPU-second)`;
@@ -114,11 +125,11 @@ export async function setupFigures(single: RunningTarget, run: SetupRun): Promis
     ], [warm(onSqlite), warm(inMemory), warm(twoWorkers, 2)]);
     figures.push({
       label: 'client credentials on SQLite', unit: 'req/s', grantLab: sqlite!.requestsPerSecond, peers: {},
-      baseline: { label: 'memory', value: memoryRate!.requestsPerSecond }, judged: { against: 'baseline', atLeast: 0.9 },
+      baseline: { label: 'memory', value: memoryRate!.requestsPerSecond }, judged: { against: 'baseline', atLeast: 0.9 }, ratio: against(sqlite!, memoryRate!),
     });
     figures.push({
       label: 'client credentials, --workers 2 on SQLite', unit: 'req/s', grantLab: workerRate!.requestsPerSecond, peers: {},
-      baseline: { label: '--workers 1', value: sqlite!.requestsPerSecond },
+      baseline: { label: '--workers 1', value: sqlite!.requestsPerSecond }, ratio: against(workerRate!, sqlite!),
     });
     const { residentMegabytes } = await workers!.usage();
     notes.push(`Client credentials for the demo API (a JWT) neither reads nor writes the store: SQLite against memory is the cost of having it open. Servers' CPU: one process ${cores(sqlite!)}, --workers 2 ${cores(workerRate!)}; the two workers and their primary hold ${residentMegabytes.toFixed(0)} MB after the load.`);
@@ -130,7 +141,7 @@ export async function setupFigures(single: RunningTarget, run: SetupRun): Promis
     const [refreshSqlite, refreshMemory] = await alternate(run, [() => load(refreshOnSqlite, run.seconds), () => load(refreshInMemory, run.seconds)], [warm(refreshOnSqlite), warm(refreshInMemory)]);
     figures.push({
       label: 'refresh on SQLite', unit: 'req/s', grantLab: refreshSqlite!.requestsPerSecond, peers: {},
-      baseline: { label: 'memory', value: refreshMemory!.requestsPerSecond },
+      baseline: { label: 'memory', value: refreshMemory!.requestsPerSecond }, ratio: against(refreshSqlite!, refreshMemory!),
     });
     notes.push(`A refresh writes one row (the grant of the new JWT), on SQLite on disk before the answer (the WAL flushed after its commit, one flush shared by the commits made meanwhile). Servers' CPU: on SQLite ${cores(refreshSqlite!)}, in memory ${cores(refreshMemory!)}.`);
 
@@ -149,9 +160,9 @@ export async function setupFigures(single: RunningTarget, run: SetupRun): Promis
       );
       figures.push({
         label: 'client credentials, 2 instances on one Redis', unit: 'req/s', grantLab: bothRate!.requestsPerSecond, peers: {},
-        baseline: { label: '1 instance', value: oneRate!.requestsPerSecond }, judged: { against: 'baseline', atLeast: 1.7 },
+        baseline: { label: '1 instance', value: oneRate!.requestsPerSecond }, judged: { against: 'baseline', atLeast: 1.7 }, ratio: against(bothRate!, oneRate!),
       });
-      notes.push(`Two instances on one Redis (one issuer), each loaded by its own wrk at once, the rates summed. Servers' CPU: both ${cores(bothRate!)}, one instance alone ${cores(oneRate!)}; wrk and redis-server run on the same two cores. Two bare engines loaded the same way: ${bareBothRate!.requestsPerSecond.toFixed(0)} req/s against ${bareOneRate!.requestsPerSecond.toFixed(0)} for one, ${(bareBothRate!.requestsPerSecond / bareOneRate!.requestsPerSecond).toFixed(2)}×. Their CPU: both ${cores(bareBothRate!)}, one ${cores(bareOneRate!)}.`);
+      notes.push(`Two instances on one Redis (one issuer), each loaded by its own wrk at once, the rates summed. Servers' CPU: both ${cores(bothRate!)}, one instance alone ${cores(oneRate!)}; wrk and redis-server run on the same two cores. Two bare engines loaded the same way: ${bareBothRate!.requestsPerSecond.toFixed(0)} req/s against ${bareOneRate!.requestsPerSecond.toFixed(0)} for one, ${against(bareBothRate!, bareOneRate!)!.toFixed(2)}×. Their CPU: both ${cores(bareBothRate!)}, one ${cores(bareOneRate!)}.`);
     }
   } finally {
     await Promise.all(started.map((target) => target.stop()));

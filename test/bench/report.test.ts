@@ -1,0 +1,31 @@
+// The bench's judged ratios: round by round, so that the machine's drift between rounds cancels.
+import { describe, expect, it } from 'vitest';
+import { type Figure, markdownReport, meets, pairedRatio, ratioOf } from '../../bench/report.ts';
+
+const machine = { cores: 2, bareHttp: 1, es256: 1, rs256: 1, argon2id: 1 };
+
+describe('the bench report', () => {
+  it('takes the median of the rounds\' own ratios, not the ratio of the medians', () => {
+    // The machine slows in round 2 for both; Grant Lab is ahead in two rounds of three.
+    const grantLab = [100, 150, 300];
+    const peer = [200, 100, 250];
+    // The medians alone (150 against 200) would say 0.75.
+    expect(pairedRatio(grantLab, peer)).toBeCloseTo(1.2);
+  });
+
+  it('pairs only the rounds where both were measured', () => {
+    expect(pairedRatio([100, undefined, 90], [100, 50, 100])).toBeCloseTo(1); // rounds 1 and 3: 1.0 and 0.9, the upper middle
+    expect(pairedRatio([undefined], [100])).toBeUndefined();
+    expect(pairedRatio([100], [0])).toBeUndefined();
+  });
+
+  it('judges and prints the paired ratio where a figure has one, the ratio of the medians where not', () => {
+    const paired: Figure = { label: 'client credentials', unit: 'req/s', grantLab: 150, peers: { 'bare engine': 200 }, judged: { against: 'bare engine', atLeast: 1 }, ratio: 1.2 };
+    const peaks: Figure = { label: 'resident memory under load', unit: 'MB', grantLab: 300, peers: { 'bare engine': 250 }, judged: { against: 'bare engine', atMost: 1.1 } };
+    expect([ratioOf(paired), meets(paired)]).toEqual([1.2, true]);
+    expect([ratioOf(peaks), meets(peaks)]).toEqual([1.2, false]);
+    const table = markdownReport([paired, peaks], machine, []);
+    expect(table).toContain('| client credentials | 150 req/s | 200 | — | — | 1.20× | ≥ 1× bare engine | yes |');
+    expect(table).toContain('| resident memory under load | 300 MB | 250 | — | — | 1.20× | ≤ 1.1× bare engine | **no** |');
+  });
+});
