@@ -13,6 +13,8 @@ export interface Figure {
   judged?: { against: 'bare engine' | 'mock server' | 'machine' | 'baseline'; atLeast?: number; atMost?: number };
   /** The judged ratio from the rounds (pairedRatio); without it, the ratio of the medians. */
   ratio?: number;
+  /** The bare engine's own ratio against the same peer or baseline, where it was measured too. */
+  bareEngineRatio?: number;
 }
 
 /** The middle value of a round's samples (the upper middle of an even count); NaN for none. */
@@ -58,7 +60,8 @@ const targetText = (figure: Figure) => {
 
 const ratioText = (figure: Figure) => {
   const ratio = ratioOf(figure);
-  return ratio === undefined ? '' : `${ratio.toFixed(2)}×`;
+  if (ratio === undefined) return '';
+  return figure.bareEngineRatio === undefined ? `${ratio.toFixed(2)}×` : `${ratio.toFixed(2)}× (bare engine: ${figure.bareEngineRatio.toFixed(2)}×)`;
 };
 const verdictText = (figure: Figure) => {
   const verdict = meets(figure);
@@ -91,18 +94,21 @@ export function ratioChart(figures: Figure[]): string {
   const left = Math.max(300, ...judged.map((figure) => Math.ceil(labelOf(figure).length * 6.5) + 16));
   const width = left + 460;
   const scale = (width - left - 40) / Math.max(2, ...judged.map((figure) => ratioOf(figure)!));
-  const rowHeight = 30;
+  const rowHeight = 36;
   const bars = judged.map((figure, index) => {
     const y = 30 + index * rowHeight;
     const ratio = ratioOf(figure)!;
     const goal = figure.judged!.atLeast ?? figure.judged!.atMost!;
     const colour = meets(figure) ? '#2e7d32' : '#c62828';
+    const bare = figure.bareEngineRatio;
     return `<text x="${left - 8}" y="${y + 14}" text-anchor="end">${escapeXml(labelOf(figure))}</text>`
       + `<rect x="${left}" y="${y}" width="${ratio * scale}" height="20" fill="${colour}"/>`
       + `<text x="${left + ratio * scale + 6}" y="${y + 14}">${ratio.toFixed(2)}×</text>`
-      + `<line x1="${left + goal * scale}" y1="${y - 3}" x2="${left + goal * scale}" y2="${y + 23}" stroke="#222" stroke-dasharray="3 2"/>`;
+      + (bare === undefined ? '' : `<rect x="${left}" y="${y + 22}" width="${bare * scale}" height="6" fill="#888"/>`
+        + `<text x="${left + bare * scale + 6}" y="${y + 29}" font-size="10" fill="#555">bare engine ${bare.toFixed(2)}×</text>`)
+      + `<line x1="${left + goal * scale}" y1="${y - 3}" x2="${left + goal * scale}" y2="${y + 31}" stroke="#222" stroke-dasharray="3 2"/>`;
   });
   const height = 40 + judged.length * rowHeight;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`
-    + `<text x="${left}" y="16" font-weight="bold">Grant Lab, as a ratio of its peer (dashed: the target)</text>${bars.join('')}</svg>\n`;
+    + `<text x="${left}" y="16" font-weight="bold">Grant Lab, as a ratio of its peer (dashed: the target; grey: the bare engine's own)</text>${bars.join('')}</svg>\n`;
 }

@@ -1,6 +1,6 @@
 // The bench's judged ratios: round by round, so that the machine's drift between rounds cancels.
 import { describe, expect, it } from 'vitest';
-import { type Figure, markdownReport, meets, pairedRatio, ratioOf } from '../../bench/report.ts';
+import { type Figure, markdownReport, meets, pairedRatio, ratioChart, ratioOf } from '../../bench/report.ts';
 
 const machine = { cores: 2, bareHttp: 1, es256: 1, rs256: 1, argon2id: 1 };
 
@@ -27,5 +27,11 @@ describe('the bench report', () => {
     const table = markdownReport([paired, peaks], machine, []);
     expect(table).toContain('| client credentials | 150 req/s | 200 | — | — | 1.20× | ≥ 1× bare engine | yes |');
     expect(table).toContain('| resident memory under load | 300 MB | 250 | — | — | 1.20× | ≤ 1.1× bare engine | **no** |');
+  });
+
+  it('shows the bare engine\'s own ratio against the same peer beside Grant Lab\'s, in the table and the chart', () => {
+    const signIns: Figure = { label: 'sign-ins', unit: '/s', grantLab: 40, peers: { 'bare engine': 48, machine: 64 }, judged: { against: 'machine', atLeast: 0.8 }, ratio: 0.65, bareEngineRatio: 0.76 };
+    expect(markdownReport([signIns], machine, [])).toContain('| sign-ins | 40.0 /s | 48.0 | — | 64.0 | 0.65× (bare engine: 0.76×) | ≥ 0.8× machine | **no** |');
+    expect(ratioChart([signIns])).toContain('bare engine 0.76×');
   });
 });

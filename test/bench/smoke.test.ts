@@ -36,13 +36,13 @@ describe.skipIf(skip)('npm run bench', () => {
       }
       expect(table).toMatch(/\| client credentials \| \d+ req\/s \| \d+ \| \d+ \|/);
       // Sign-ins beside the bare engine's own (its bare forms, the same argon2id check) and the floor.
-      expect(table).toMatch(/\| sign-ins \(code \+ PKCE, 8 at a time\) \| [\d.]+ \/s \| [\d.]+ \| — \| [\d.]+ \| [\d.]+× \| ≥ 0\.8× machine \|/);
+      expect(table).toMatch(/\| sign-ins \(code \+ PKCE, 8 at a time\) \| [\d.]+ \/s \| [\d.]+ \| — \| [\d.]+ \| [\d.]+× \(bare engine: [\d.]+×\) \| ≥ 0\.8× machine \|/);
       // Grant Lab against itself: the stores, --workers, and several instances on one Redis.
       expect(table).toMatch(/\| client credentials on SQLite \| \d+ req\/s \| memory \| \d+ req\/s \| [\d.]+× \| ≥ 0\.9× memory \|/);
       expect(table).toMatch(/\| refresh on SQLite \| \d+ req\/s \| memory \| \d+ req\/s \| [\d.]+× \|/);
       expect(table).toMatch(/\| client credentials, --workers 2 on SQLite \| \d+ req\/s \| --workers 1 \| \d+ req\/s \| [\d.]+× \|/);
       if (!redisMissing('benchmark smoke test, two instances on one Redis')) {
-        expect(table).toMatch(/\| client credentials, 2 instances on one Redis \| \d+ req\/s \| 1 instance \| \d+ req\/s \| [\d.]+× \| ≥ 1\.7× 1 instance \|/);
+        expect(table).toMatch(/\| client credentials, 2 instances on one Redis \| \d+ req\/s \| 1 instance \| \d+ req\/s \| [\d.]+× \(bare engine: [\d.]+×\) \| ≥ 1\.7× 1 instance \|/);
         expect(table).toMatch(/Two bare engines loaded the same way: \d+ req\/s against \d+ for one, [\d.]+×/);
       }
       expect(await readFile(join(out, 'latest.svg'), 'utf8')).toMatch(/^<svg /);
