@@ -51,7 +51,7 @@ async function alternate<T extends { name: string }, V>(targets: T[], measure: (
 }
 
 const medianOf = (values: (number | undefined)[] = []) => median(values.filter((value) => value !== undefined));
-const KEY_OF: Record<NonNullable<Figure['judged']>['against'], string> = { 'bare engine': 'bare-engine', 'mock server': 'mock-server', machine: 'machine', baseline: '' };
+const KEY_OF: Record<Exclude<NonNullable<Figure['judged']>['against'], 'baseline'>, string> = { 'bare engine': 'bare-engine', 'mock server': 'mock-server', machine: 'machine' };
 
 /** Each target's median over the rounds; the judged ratio, round by round (pairedRatio). */
 function figure(label: string, unit: string, measured: Rounds, judged?: Figure['judged'], machine?: number): Figure {
@@ -61,7 +61,8 @@ function figure(label: string, unit: string, measured: Rounds, judged?: Figure['
     if (peer && values.some((value) => value !== undefined)) peers[peer] = medianOf(values);
   }
   peers.machine = measured.has('machine') ? medianOf(measured.get('machine')) : machine;
-  const ratio = judged && measured.has(KEY_OF[judged.against]) ? pairedRatio(measured.get('grant-lab')!, measured.get(KEY_OF[judged.against])!) : undefined;
+  const peerKey = judged && judged.against !== 'baseline' ? KEY_OF[judged.against] : undefined;
+  const ratio = peerKey && measured.has(peerKey) ? pairedRatio(measured.get('grant-lab') ?? [], measured.get(peerKey)!) : undefined;
   return { label, unit, grantLab: medianOf(measured.get('grant-lab')), peers, judged, ratio };
 }
 
