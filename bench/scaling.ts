@@ -158,12 +158,13 @@ export async function setupFigures(single: RunningTarget, run: SetupRun): Promis
         [one, both, bareOne, bareBoth].map((setup) => () => load(setup, run.seconds)),
         [one, both, bareOne, bareBoth].map((setup) => warm(setup)),
       );
+      const bareEngineRatio = against(bareBothRate!, bareOneRate!);
       figures.push({
         label: 'client credentials, 2 instances on one Redis', unit: 'req/s', grantLab: bothRate!.requestsPerSecond, peers: {},
         baseline: { label: '1 instance', value: oneRate!.requestsPerSecond }, judged: { against: 'baseline', atLeast: 1.7 }, ratio: against(bothRate!, oneRate!),
-        bareEngineRatio: against(bareBothRate!, bareOneRate!),
+        bareEngineRatio,
       });
-      notes.push(`Two instances on one Redis (one issuer), each loaded by its own wrk at once, the rates summed. Servers' CPU: both ${cores(bothRate!)}, one instance alone ${cores(oneRate!)}; wrk and redis-server run on the same two cores. Two bare engines loaded the same way: ${bareBothRate!.requestsPerSecond.toFixed(0)} req/s against ${bareOneRate!.requestsPerSecond.toFixed(0)} for one, ${against(bareBothRate!, bareOneRate!)!.toFixed(2)}×. Their CPU: both ${cores(bareBothRate!)}, one ${cores(bareOneRate!)}.`);
+      notes.push(`Two instances on one Redis (one issuer), each loaded by its own wrk at once, the rates summed. Servers' CPU: both ${cores(bothRate!)}, one instance alone ${cores(oneRate!)}; wrk and redis-server run on the same two cores. Two bare engines loaded the same way: ${bareBothRate!.requestsPerSecond.toFixed(0)} req/s against ${bareOneRate!.requestsPerSecond.toFixed(0)} for one, ${bareEngineRatio!.toFixed(2)}×. Their CPU: both ${cores(bareBothRate!)}, one ${cores(bareOneRate!)}.`);
     }
   } finally {
     await Promise.all(started.map((target) => target.stop()));
