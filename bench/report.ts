@@ -93,7 +93,8 @@ export function ratioChart(figures: Figure[]): string {
   // About 6.5 px a character at 12 px sans-serif: the longest label fits left of the bars.
   const left = Math.max(300, ...judged.map((figure) => Math.ceil(labelOf(figure).length * 6.5) + 16));
   const width = left + 460;
-  const scale = (width - left - 40) / Math.max(2, ...judged.map((figure) => ratioOf(figure)!));
+  // Every bar fits, the bare engine's grey one too.
+  const scale = (width - left - 40) / Math.max(2, ...judged.flatMap((figure) => [ratioOf(figure)!, figure.bareEngineRatio ?? 0]));
   const rowHeight = 36;
   const bars = judged.map((figure, index) => {
     const y = 30 + index * rowHeight;

@@ -34,4 +34,13 @@ describe('the bench report', () => {
     expect(markdownReport([signIns], machine, [])).toContain('| sign-ins | 40.0 /s | 48.0 | — | 64.0 | 0.65× (bare engine: 0.76×) | ≥ 0.8× machine | **no** |');
     expect(ratioChart([signIns])).toContain('bare engine 0.76×');
   });
+
+  it('scales the chart so that the bare engine\'s bar fits too, when it is the longest', () => {
+    const scaling: Figure = { label: 'two instances', unit: 'req/s', grantLab: 150, peers: {}, baseline: { label: 'one', value: 100 }, judged: { against: 'baseline', atLeast: 1.7 }, ratio: 1.5, bareEngineRatio: 3 };
+    const chart = ratioChart([scaling]);
+    const width = Number(/<svg [^>]*width="(\d+)"/.exec(chart)?.[1]);
+    const bar = /<rect x="(\d+(?:\.\d+)?)" y="\d+(?:\.\d+)?" width="(\d+(?:\.\d+)?)" height="6"/.exec(chart);
+    expect(bar).not.toBeNull();
+    expect(Number(bar![1]) + Number(bar![2])).toBeLessThanOrEqual(width);
+  });
 });
