@@ -1,4 +1,5 @@
-// The run's figures as a Markdown table and an SVG chart of the ratios against their targets.
+// The run's figures as a Markdown table and an SVG chart of the ratios against their targets, and
+// the rounds they come from: taken in turns, and paired round by round.
 import type { MachineLimits } from './machine.ts';
 
 export interface Figure {
@@ -32,6 +33,22 @@ export function pairedRatio(a: readonly (number | undefined)[], b: readonly (num
     return value !== undefined && other !== undefined && other > 0 ? [value / other] : [];
   });
   return ratios.length ? median(ratios) : undefined;
+}
+
+/**
+ * Measures each of `items` once a round, for `rounds` rounds, taking turns: the first of a round
+ * moves on by one each round, as whichever runs second gains a few percent on this machine.
+ * Returns each item's values, by round.
+ */
+export async function takeTurns<T, V>(items: readonly T[], rounds: number, measure: (item: T) => Promise<V>): Promise<V[][]> {
+  const taken: V[][] = items.map(() => []);
+  for (let round = 0; round < rounds; round += 1) {
+    for (let turn = 0; turn < items.length; turn += 1) {
+      const index = (round + turn) % items.length;
+      taken[index]![round] = await measure(items[index]!);
+    }
+  }
+  return taken;
 }
 
 const format = (value: number | undefined) => (value === undefined || Number.isNaN(value) ? '—' : value >= 100 ? value.toFixed(0) : value.toFixed(1));

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { loginsPerSecond } from './logins.ts';
 import { argon2idPerSecond, machineLimits } from './machine.ts';
 import { type RunningTarget, startTarget, type TargetName } from './processes.ts';
-import { type Figure, markdownReport, median, pairedRatio, ratioChart } from './report.ts';
+import { type Figure, markdownReport, median, pairedRatio, ratioChart, takeTurns } from './report.ts';
 import { type ScenarioName, clientCredentials, scenarioRequest } from './requests.ts';
 import { setupFigures } from './scaling.ts';
 import { isFlat, soak } from './soak.ts';
@@ -42,12 +42,8 @@ type Rounds<V = number> = Map<string, (V | undefined)[]>;
 
 /** The targets taking turns within every round, the first of a round moving on each round. */
 async function alternate<T extends { name: string }, V>(targets: T[], measure: (target: T) => Promise<V | undefined>, count = rounds): Promise<Rounds<V>> {
-  const samples: Rounds<V> = new Map(targets.map((target) => [target.name, []]));
-  for (let round = 0; round < count; round += 1) {
-    const order = [...targets.slice(round % targets.length), ...targets.slice(0, round % targets.length)];
-    for (const target of order) samples.get(target.name)![round] = await measure(target);
-  }
-  return samples;
+  const taken = await takeTurns(targets, count, measure);
+  return new Map(targets.map((target, index) => [target.name, taken[index]!]));
 }
 
 const medianOf = (values: (number | undefined)[] = []) => median(values.filter((value) => value !== undefined));

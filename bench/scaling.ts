@@ -12,7 +12,7 @@
 // elsewhere. The cores each setup's servers used are measured too (from /proc), and noted.
 import { freePort, machineBusySeconds, type RunningTarget, startTarget } from './processes.ts';
 import { REDIS_SERVER, startRedis } from '../test/support/redis-server.ts';
-import { type Figure, median, pairedRatio } from './report.ts';
+import { type Figure, median, pairedRatio, takeTurns } from './report.ts';
 import { clientCredentials, scenarioRequest } from './requests.ts';
 import { type LoadRequest, wrk } from './wrk.ts';
 
@@ -64,13 +64,7 @@ interface Measured extends Sample {
 /** Each setup's median over the rounds, the setups taking turns within every round. */
 async function alternate(run: SetupRun, setups: (() => Promise<Sample>)[], warmUps: (() => Promise<unknown>)[]): Promise<Measured[]> {
   if (run.warmUp) for (const warmUp of warmUps) await warmUp();
-  const samples: Sample[][] = setups.map(() => []);
-  for (let round = 0; round < run.rounds; round += 1) {
-    for (let turn = 0; turn < setups.length; turn += 1) {
-      const index = (round + turn) % setups.length;
-      samples[index]![round] = await setups[index]!();
-    }
-  }
+  const samples = await takeTurns(setups, run.rounds, (setup) => setup());
   const medianOf = (taken: Sample[], pick: keyof Sample) => median(taken.map((sample) => sample[pick]));
   return samples.map((taken) => ({
     requestsPerSecond: medianOf(taken, 'requestsPerSecond'), cores: medianOf(taken, 'cores'), machineCores: medianOf(taken, 'machineCores'),

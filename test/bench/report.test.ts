@@ -1,6 +1,6 @@
 // The bench's judged ratios: round by round, so that the machine's drift between rounds cancels.
 import { describe, expect, it } from 'vitest';
-import { type Figure, markdownReport, meets, pairedRatio, ratioChart, ratioOf } from '../../bench/report.ts';
+import { type Figure, markdownReport, meets, pairedRatio, ratioChart, ratioOf, takeTurns } from '../../bench/report.ts';
 
 const machine = { cores: 2, bareHttp: 1, es256: 1, rs256: 1, argon2id: 1 };
 
@@ -11,6 +11,17 @@ describe('the bench report', () => {
     const peer = [200, 100, 250];
     // The medians alone (150 against 200) would say 0.75.
     expect(pairedRatio(grantLab, peer)).toBeCloseTo(1.2);
+  });
+
+  it('takes turns: the first of a round moves on each round, and each value lands in its own round', async () => {
+    const order: string[] = [];
+    let clock = 0;
+    const taken = await takeTurns(['a', 'b', 'c'], 3, async (item) => {
+      order.push(item);
+      return `${item}${clock++}`;
+    });
+    expect(order.join(' ')).toBe('a b c b c a c a b');
+    expect(taken).toEqual([['a0', 'a5', 'a7'], ['b1', 'b3', 'b8'], ['c2', 'c4', 'c6']]);
   });
 
   it('pairs only the rounds where both were measured', () => {
