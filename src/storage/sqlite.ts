@@ -4,7 +4,9 @@
 //  - WAL journal: readers never wait for the writer, and a second process can share the file;
 //  - synchronous=NORMAL, and each write answered once the WAL is flushed to disk (fdatasync) after
 //    its commit: what FULL guarantees (a power cut loses nothing answered), with the flush off the
-//    main thread and shared by the commits made meanwhile (group-commit.ts);
+//    main thread and shared by the commits made meanwhile (group-commit.ts); while the engine or a
+//    sign-in page serves a request, the answer waits once for all of its writes' flushes instead
+//    (durability.ts);
 //  - busy_timeout: a second process holding the write lock is waited for (5 s at start, 1 s
 //    while serving), not failed at once; beyond it the request is answered 503
 //    temporarily_unavailable.
@@ -15,6 +17,7 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { AdapterPayload } from 'oidc-provider';
+import { leaveFlushToAnswer } from './durability.ts';
 import { GroupCommit } from './group-commit.ts';
 import { checkOwnership, migrate } from './sqlite-schema.ts';
 import { type Consumed, GRANT_BOUND_MODELS, type KeyedRecords, type Store, StoreOpenError, StoreUnavailableError } from './store.ts';
@@ -265,13 +268,15 @@ export class SqliteStore implements Store {
     };
   }
 
-  /** Resolves once the writes made so far are on disk (see group-commit.ts); a failed flush is "not now". */
+  /**
+   * Resolves once the writes made so far are on disk (see group-commit.ts), or at once while an
+   * answer is being served, which then waits for it (durability.ts); a failed flush is "not now".
+   */
   async #onDisk(): Promise<void> {
-    try {
-      await this.#disk.flushed();
-    } catch (error) {
+    const flush = this.#disk.flushed().catch((error: unknown) => {
       throw new StoreUnavailableError(`the ${this.description} could not write to disk (${(error as Error).message}); try again shortly`, { cause: error });
-    }
+    });
+    if (!leaveFlushToAnswer(flush)) await flush;
   }
 
   /** How many flushes to disk writes have waited for: fewer than the writes, under load. */

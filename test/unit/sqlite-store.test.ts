@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { answeredOnceOnDisk } from '../../src/storage/durability.ts';
 import { openSqliteStore } from '../../src/storage/sqlite.ts';
 
 let directory: string;
@@ -47,6 +48,43 @@ describe('the SQLite store', () => {
       expect(store.flushes).toBe(5);
     } finally {
       await store.close();
+    }
+  });
+
+  it('within one answer, lets writes go on while their flush runs, and holds the answer until all are on disk', async () => {
+    const store = await openSqliteStore(join(directory, 'answered.sqlite'));
+    try {
+      const before = store.flushes;
+      const answer = await answeredOnceOnDisk(async () => {
+        // One after another, as the engine makes them: the first starts a flush and goes on, so
+        // the next two are made while it runs and share the one that follows it.
+        for (const id of ['a', 'b', 'c']) await store.upsert('Session', id, { uid: id }, 600);
+        return 'sent';
+      });
+      expect(answer).toBe('sent');
+      expect(store.flushes - before).toBe(2);
+      expect(await store.findSessionByUid('c')).toMatchObject({ uid: 'c' });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses an answer whose writes could not be flushed, though each write went through', async () => {
+    const path = join(directory, 'unflushed.sqlite');
+    const store = await openSqliteStore(path);
+    try {
+      // The -wal file gone from under the store before its first flush opens it: the flush fails.
+      await rm(`${path}-wal`);
+      let written = false;
+      await expect(answeredOnceOnDisk(async () => {
+        await store.upsert('AuthorizationCode', 'code', { jti: 'code' }, 60);
+        written = true;
+      })).rejects.toMatchObject({ error: 'temporarily_unavailable', statusCode: 503, error_description: expect.stringContaining('could not write to disk') });
+      expect(written).toBe(true);
+      // Outside an answer, the write itself waits for its flush, and is refused.
+      await expect(store.upsert('AuthorizationCode', 'other', { jti: 'other' }, 60)).rejects.toMatchObject({ error: 'temporarily_unavailable' });
+    } finally {
+      await store.close().catch(() => {});
     }
   });
 
