@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import Provider, { errors } from 'oidc-provider';
 import type { Accounts } from '../accounts/index.ts';
 import type { ResourceCatalog } from '../provider/resources.ts';
+import { writesSoFarOnDisk } from '../storage/durability.ts';
 import type { CsrfProtection } from './csrf.ts';
 
 export interface InteractionDependencies {
@@ -57,7 +58,11 @@ export async function clientNameOf(provider: Provider, clientId: unknown): Promi
   return client?.clientName ?? client?.clientId ?? 'an application';
 }
 
-/** Hands the response to the engine, which redirects back to the authorization endpoint. */
+/**
+ * Gives the engine the interaction's result and redirects back to the authorization endpoint,
+ * as the engine's interactionFinished does, but only once the writes made for it are on disk
+ * (storage/durability.ts); a store that fails meanwhile is answered as Fastify's errors are.
+ */
 export async function finishInteraction(
   provider: Provider,
   request: FastifyRequest,
@@ -65,6 +70,7 @@ export async function finishInteraction(
   result: Parameters<Provider['interactionFinished']>[2],
   { mergeWithLastSubmission = false } = {},
 ): Promise<void> {
-  reply.hijack();
-  await provider.interactionFinished(request.raw, reply.raw, result, { mergeWithLastSubmission });
+  const returnTo = await provider.interactionResult(request.raw, reply.raw, result, { mergeWithLastSubmission });
+  await writesSoFarOnDisk();
+  await reply.code(303).header('location', returnTo).send();
 }

@@ -1,10 +1,12 @@
 // The pages the engine sends a browser to when it needs the user: sign in, then consent.
-// One route per step; every POST carries a CSRF token bound to its interaction.
+// One route per step; every POST carries a CSRF token bound to its interaction. Each answer is
+// sent once the writes made for it are on disk (storage/durability.ts).
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { replyStoreOutage } from '../http/store-outage.ts';
 import { INTERACTION_PATH } from '../provider/routes.ts';
 import { edgeError } from '../http/error-reply.ts';
+import { answeredOnceOnDisk } from '../storage/durability.ts';
 import { isStoreUnavailable } from '../storage/store.ts';
 import { sendErrorPage } from '../pages/error-page.ts';
 import { type Interaction, InteractionPageError, loadInteraction, type InteractionDependencies } from './context.ts';
@@ -45,7 +47,7 @@ export async function interactionRoutes(app: FastifyInstance, deps: InteractionD
   const checkedPost = (
     expectedPrompt: 'login' | 'consent' | undefined,
     handle: (interaction: Interaction, request: FormRequest, reply: FastifyReply) => Promise<unknown>,
-  ) => async (request: FormRequest, reply: FastifyReply) => {
+  ) => (request: FormRequest, reply: FastifyReply) => answeredOnceOnDisk(async () => {
     if (!deps.csrf.verify(request, request.params.uid, request.body?.csrf)) {
       throw new InteractionPageError(403, 'This form could not be verified', 'The form was not sent from this sign-in page, or its security token is wrong. Go back to the application and start again.');
     }
@@ -54,9 +56,9 @@ export async function interactionRoutes(app: FastifyInstance, deps: InteractionD
       throw new InteractionPageError(400, 'This step is already done', 'The sign-in has moved on since this page was shown. Go back to the application and start again.');
     }
     return handle(interaction, request, reply);
-  };
+  });
 
-  app.get<{ Params: { uid: string } }>(`${INTERACTION_PATH}/:uid`, { schema: { params } }, async (request, reply) => {
+  app.get<{ Params: { uid: string } }>(`${INTERACTION_PATH}/:uid`, { schema: { params } }, (request, reply) => answeredOnceOnDisk(async () => {
     const interaction = await loadInteraction(deps.provider, request, reply);
     if (await deps.headless?.complete(interaction, request, reply)) return reply;
     switch (interaction.prompt.name) {
@@ -67,7 +69,7 @@ export async function interactionRoutes(app: FastifyInstance, deps: InteractionD
       default:
         throw new InteractionPageError(400, 'Unsupported step', `Grant Lab cannot handle the "${interaction.prompt.name}" prompt.`);
     }
-  });
+  }));
 
   app.post(`${INTERACTION_PATH}/:uid/login`, { schema: { params } },
     checkedPost('login', (interaction, request, reply) => submitLogin(deps, interaction, request, reply)));

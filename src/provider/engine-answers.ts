@@ -4,6 +4,7 @@
 // in one Koa middleware around the engine.
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
+import { answeredOnceOnDisk } from '../storage/durability.ts';
 import { isStoreUnavailable, RETRY_AFTER_SECONDS } from '../storage/store.ts';
 
 type Next = () => Promise<void>;
@@ -207,18 +208,25 @@ export function explainUserinfoAudience(ctx: KoaContextWithOIDC): void {
  * its adapter threw as `temporarily_unavailable` with 503 (RFC 6749 §5.2 has no code for it; the
  * authorization endpoint's §4.1.2.1 does, and redirects it). What Grant Lab's own middlewares and
  * fixes throw on the way is answered the same, and every 503 says when to come back (RFC 9110 §10.2.3).
+ * So is a write's flush to disk failing once the engine has answered (SQLite): the answer is
+ * replaced, its redirect dropped, since what it would hand over may not survive.
  */
 export function engineAnswers(headers: Readonly<Record<string, string>>, fixes: readonly AnswerFix[]) {
   return async function answerAsGrantLab(ctx: KoaContextWithOIDC, next: Next): Promise<void> {
     ctx.set(headers);
     try {
-      await next();
-      for (const fix of fixes) {
-        const pending = fix(ctx);
-        if (pending) await pending;
-      }
+      // Sent only once every write made for it is on disk (storage/durability.ts).
+      await answeredOnceOnDisk(async () => {
+        await next();
+        for (const fix of fixes) {
+          const pending = fix(ctx);
+          if (pending) await pending;
+        }
+      });
     } catch (error) {
       if (!isStoreUnavailable(error)) throw error;
+      // A write's flush may fail after the engine has answered: not a redirect with a code then.
+      ctx.remove('Location');
       ctx.status = 503;
       ctx.body = { error: error.error, error_description: error.error_description };
     }
