@@ -4,7 +4,8 @@
 // OS, which survives `kill -9` but not a power cut. Grant Lab closes that gap itself: a write is
 // answered only once an fdatasync of the WAL file that began after its commit has finished. The
 // fdatasync runs off the main thread, and one serves every commit made while the previous one
-// ran (group commit), so nothing answered is lost to a power cut either.
+// ran (group commit), so nothing answered is lost to a power cut either. While a request is
+// served, its answer rather than each write waits for those flushes, once (durability.ts).
 import { open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
