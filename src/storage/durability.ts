@@ -11,21 +11,33 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 /** The flushes the writes made while serving one answer have started. */
 class Answer {
   readonly #flushes: Promise<void>[] = [];
+  #closed = false;
 
-  add(flush: Promise<void>): void {
+  /** False once the answer is ready: a write made later in its context waits for its own flush. */
+  add(flush: Promise<void>): boolean {
+    if (this.#closed) return false;
     // Awaited once the answer is ready; until then a failure must not count as unhandled.
     flush.catch(() => {});
     this.#flushes.push(flush);
+    return true;
   }
 
-  /** Resolves once every flush started so far has finished; rejects as the first that failed. */
-  async onDisk(): Promise<void> {
+  /**
+   * Resolves once every flush started so far has finished; rejects as the first that failed.
+   * With `close`, takes no more flushes from the moment it finds none left to wait for.
+   */
+  async onDisk(close = false): Promise<void> {
     // Every one, not just the latest: a flush that succeeds after one that failed does not
     // bring back what the failed one lost. And those started while waiting, too.
-    for (let waited = 0; waited < this.#flushes.length;) {
-      const flushes = this.#flushes.slice(waited);
-      waited = this.#flushes.length;
-      await Promise.all(flushes);
+    try {
+      for (let waited = 0; waited < this.#flushes.length;) {
+        const flushes = this.#flushes.slice(waited);
+        waited = this.#flushes.length;
+        await Promise.all(flushes);
+      }
+    } finally {
+      // In the same turn as the last check: no write can slip in between.
+      if (close) this.#closed = true;
     }
   }
 }
@@ -42,7 +54,7 @@ export async function answeredOnceOnDisk<T>(serve: () => Promise<T>): Promise<T>
   try {
     return await answers.run(answer, serve);
   } finally {
-    await answer.onDisk();
+    await answer.onDisk(true);
   }
 }
 
@@ -53,11 +65,10 @@ export function writesSoFarOnDisk(): Promise<void> {
 
 /**
  * For a store: leaves `flush` to the answer being served and returns true, or returns false
- * outside one, where the write must wait for `flush` itself.
+ * outside one, where the write must wait for `flush` itself. Work that outlives its request
+ * (a timer, a promise shared with later requests) runs in that request's context: once the
+ * answer is ready, it waits for its own flushes again.
  */
 export function leaveFlushToAnswer(flush: Promise<void>): boolean {
-  const answer = answers.getStore();
-  if (!answer) return false;
-  answer.add(flush);
-  return true;
+  return answers.getStore()?.add(flush) ?? false;
 }

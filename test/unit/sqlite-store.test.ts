@@ -88,6 +88,23 @@ describe('the SQLite store', () => {
     }
   });
 
+  it('has a write made in an answer\'s context after that answer is ready wait for its own flush', async () => {
+    const path = join(directory, 'late.sqlite');
+    const store = await openSqliteStore(path);
+    try {
+      await rm(`${path}-wal`);
+      let late: Promise<void> | undefined;
+      // The answer writes nothing, so it is ready at once; a timer it set writes afterwards.
+      await answeredOnceOnDisk(async () => {
+        late = new Promise((resolve) => setTimeout(resolve, 20)).then(() => store.upsert('Session', 'late', { uid: 'late' }, 600));
+      });
+      // Left to the answer, the write would have resolved; it waited for its flush, which failed.
+      await expect(late).rejects.toMatchObject({ error: 'temporarily_unavailable' });
+    } finally {
+      await store.close().catch(() => {});
+    }
+  });
+
   it('answers temporarily unavailable while another process holds the write lock, and writes once it is free', async () => {
     const path = join(directory, 'contended.sqlite');
     const store = await openSqliteStore(path);
