@@ -72,5 +72,5 @@ export async function finishInteraction(
 ): Promise<void> {
   const returnTo = await provider.interactionResult(request.raw, reply.raw, result, { mergeWithLastSubmission });
   await writesSoFarOnDisk();
-  await reply.code(303).header('location', returnTo).send();
+  reply.code(303).header('location', returnTo).send();
 }
