@@ -1,11 +1,11 @@
 // On disk before answered, once per answer rather than once per write. A request the engine
 // serves makes several writes one after another (a sign-in's resume saves the session, the
 // grant and the code, and drops the interaction), and each used to wait for its own flush of
-// the SQLite WAL, a few milliseconds on this kind of disk: most of a sign-in's time was spent
-// waiting, with the CPU idle (bench/, per-write timings). Inside `answeredOnceOnDisk`, a write
-// only starts its flush and goes on; the answer waits, once, for every flush its writes started
-// before it is sent. What the client is told is on disk as before; the flushes overlap the work.
-// Outside it (startup, the sweeps, the routes that do not use it) every write waits as before.
+// the SQLite WAL, a few milliseconds on this kind of disk: 15 waits, about 80 ms of a 210 ms
+// sign-in at 8 at a time (per-write timings). Inside `answeredOnceOnDisk`, a write only starts
+// its flush and goes on; the answer waits, once, for every flush its writes started before it
+// is sent. What the client is told is on disk as before; the flushes overlap the work. Outside
+// it (startup, the control plane, the playground's routes) every write waits as before.
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 /** The flushes the writes made while serving one answer have started. */
