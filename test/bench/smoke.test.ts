@@ -38,6 +38,8 @@ describe.skipIf(skip)('npm run bench', () => {
       // Sign-ins beside the bare engine's own (its bare forms, the same argon2id check) and the floor.
       expect(table).toMatch(/\| sign-ins \(code \+ PKCE, 8 at a time\) \| [\d.]+ \/s \| [\d.]+ \| — \| [\d.]+ \| [\d.]+× \(bare engine: [\d.]+×\) \| ≥ 0\.8× machine \|/);
       // Grant Lab against itself: the stores, --workers, and several instances on one Redis.
+      expect(table).toMatch(/\| sign-ins on SQLite \| [\d.]+ \/s \| memory \| [\d.]+ \/s \| [\d.]+× \|/);
+      expect(table).toMatch(/Grant Lab in memory, where the bare engine keeps its state too, took turns with them: [\d.]+× the floor and [\d.]+× the bare engine/);
       expect(table).toMatch(/\| client credentials on SQLite \| \d+ req\/s \| memory \| \d+ req\/s \| [\d.]+× \| ≥ 0\.9× memory \|/);
       expect(table).toMatch(/\| refresh on SQLite \| \d+ req\/s \| memory \| \d+ req\/s \| [\d.]+× \|/);
       expect(table).toMatch(/\| client credentials, --workers 2 on SQLite \| \d+ req\/s \| --workers 1 \| \d+ req\/s \| [\d.]+× \|/);
