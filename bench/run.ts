@@ -14,7 +14,7 @@ import { type RunningTarget, startTarget, type TargetName } from './processes.ts
 import { type Figure, markdownReport, median, pairedRatio, ratioChart, takeTurns } from './report.ts';
 import { type ScenarioName, clientCredentials, scenarioRequest } from './requests.ts';
 import { setupFigures } from './scaling.ts';
-import { isFlat, soak } from './soak.ts';
+import { failuresOf, isFlat, SHORTEST_JUDGED_SECONDS, soak } from './soak.ts';
 import { measureInProcess, measureStart } from './startup.ts';
 import { wrk } from './wrk.ts';
 
@@ -157,7 +157,10 @@ try {
     log(`soak: ${soakMinutes} min at ${rate} req/s`);
     const result = await soak(grantLab, clientCredentials(grantLab), rate, soakMinutes);
     const { first, last, flat } = isFlat(result.samples);
-    notes.push(`Soak: ${soakMinutes} min at ${rate} req/s (70% of the peak), ${result.sent} requests, ${result.failed} failed; resident memory ${first.toFixed(0)} MB after warm-up, ${last.toFixed(0)} MB in the last minute: ${flat ? 'flat' : '**growing**'}.`);
+    const memory = flat === undefined
+      ? `resident memory ${last.toFixed(0)} MB at the end: too short to tell whether it grows (that takes ${SHORTEST_JUDGED_SECONDS / 60} minutes or more)`
+      : `resident memory ${first.toFixed(0)} MB after warm-up, ${last.toFixed(0)} MB in the last minute: ${flat ? 'flat' : '**growing**'}`;
+    notes.push(`Soak: ${soakMinutes} min at ${rate} req/s (70% of the peak), ${result.sent} requests sent, ${failuresOf(result)}; ${memory}.`);
   }
 } finally {
   await Promise.all(targets.map((target) => target.stop()));

@@ -9,13 +9,20 @@ export interface SoakResult {
   ratePerSecond: number;
   minutes: number;
   sent: number;
+  /** Every request that did not get a 2xx: the three below together. */
   failed: number;
+  /** Not sent: the server was behind, with MAX_IN_FLIGHT requests already waiting on it. */
+  shed: number;
+  /** Answered, with a status of 300 or more: the statuses seen, and how many of each. */
+  refused: Record<string, number>;
+  /** No answer: the connection failed (its error codes, and how many of each). */
+  broken: Record<string, number>;
   /** [seconds since the start, resident MB]. */
   samples: [number, number][];
 }
 
 const TICK_MS = 20;
-const MAX_IN_FLIGHT = 256;
+export const MAX_IN_FLIGHT = 256;
 
 export async function soak(target: RunningTarget, load: LoadRequest, ratePerSecond: number, minutes: number, sampleEverySeconds = 10): Promise<SoakResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: 16 });
@@ -23,21 +30,24 @@ export async function soak(target: RunningTarget, load: LoadRequest, ratePerSeco
   const body = load.body ? new URLSearchParams(load.body).toString() : undefined;
   const headers = { ...load.headers, ...(body ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(Buffer.byteLength(body)) } : {}) };
   let sent = 0;
-  let failed = 0;
+  let shed = 0;
   let inFlight = 0;
+  const refused: Record<string, number> = {};
+  const broken: Record<string, number> = {};
+  const count = (counts: Record<string, number>, key: string) => { counts[key] = (counts[key] ?? 0) + 1; };
   const send = () => {
     if (inFlight >= MAX_IN_FLIGHT) {
-      failed += 1;
+      shed += 1;
       return;
     }
     inFlight += 1;
     sent += 1;
     const request = httpRequest(url, { method: load.method, headers, agent }, (response) => {
-      if (response.statusCode! >= 300) failed += 1;
+      if (response.statusCode! >= 300) count(refused, String(response.statusCode));
       response.resume();
       response.on('end', () => { inFlight -= 1; });
     });
-    request.on('error', () => { failed += 1; inFlight -= 1; });
+    request.on('error', (error: NodeJS.ErrnoException) => { count(broken, error.code ?? error.message); inFlight -= 1; });
     request.end(body);
   };
 
@@ -57,13 +67,30 @@ export async function soak(target: RunningTarget, load: LoadRequest, ratePerSeco
   clearInterval(sampler);
   while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 50));
   agent.destroy();
-  return { ratePerSecond, minutes, sent, failed, samples };
+  const sum = (counts: Record<string, number>) => Object.values(counts).reduce((total, n) => total + n, 0);
+  return { ratePerSecond, minutes, sent, failed: shed + sum(refused) + sum(broken), shed, refused, broken, samples };
 }
 
-/** Flat: the last minute's median within 10% (and 10 MB) of the first minute's after warm-up. */
-export function isFlat(samples: [number, number][]): { first: number; last: number; flat: boolean } {
+/** What a soak's failures were: not sent as the server fell behind, refused, or broken off. */
+export function failuresOf({ failed, shed, refused, broken }: Pick<SoakResult, 'failed' | 'shed' | 'refused' | 'broken'>): string {
+  if (failed === 0) return 'every one answered with a 2xx';
+  const counted = (counts: Record<string, number>) => Object.entries(counts).map(([key, n]) => `${key} ×${n}`).join(', ');
+  const refusedText = Object.keys(refused).length ? `answered ${counted(refused)}` : 'none answered with an error';
+  const brokenText = Object.keys(broken).length ? `connections broken: ${counted(broken)}` : 'no connection broken';
+  return `${failed} without a 2xx: ${shed} not sent, the server being behind (${MAX_IN_FLIGHT} requests already waiting on it); ${refusedText}; ${brokenText}`;
+}
+
+/** A soak shorter than this has no last minute apart from its first after warm-up. */
+export const SHORTEST_JUDGED_SECONDS = 150;
+
+/**
+ * Flat: the last minute's median within 10% (and 10 MB) of the first minute's after warm-up
+ * (30 to 90 s). Undefined for a soak too short to have both.
+ */
+export function isFlat(samples: [number, number][]): { first: number; last: number; flat: boolean | undefined } {
   const end = samples.at(-1)?.[0] ?? 0;
   const first = median(samples.filter(([at]) => at >= 30 && at <= 90).map(([, rss]) => rss));
   const last = median(samples.filter(([at]) => at >= end - 60).map(([, rss]) => rss));
+  if (end < SHORTEST_JUDGED_SECONDS || Number.isNaN(first)) return { first, last, flat: undefined };
   return { first, last, flat: last <= Math.max(first * 1.1, first + 10) };
 }
