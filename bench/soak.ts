@@ -71,13 +71,18 @@ export async function soak(target: RunningTarget, load: LoadRequest, ratePerSeco
   return { ratePerSecond, minutes, sent, failed: shed + sum(refused) + sum(broken), shed, refused, broken, samples };
 }
 
-/** What a soak's failures were: not sent as the server fell behind, refused, or broken off. */
-export function failuresOf({ failed, shed, refused, broken }: Pick<SoakResult, 'failed' | 'shed' | 'refused' | 'broken'>): string {
-  if (failed === 0) return 'every one answered with a 2xx';
-  const counted = (counts: Record<string, number>) => Object.entries(counts).map(([key, n]) => `${key} ×${n}`).join(', ');
-  const refusedText = Object.keys(refused).length ? `answered ${counted(refused)}` : 'none answered with an error';
-  const brokenText = Object.keys(broken).length ? `connections broken: ${counted(broken)}` : 'no connection broken';
-  return `${failed} without a 2xx: ${shed} not sent, the server being behind (${MAX_IN_FLIGHT} requests already waiting on it); ${refusedText}; ${brokenText}`;
+/**
+ * What became of a soak's requests, after "N requests sent": how many of those got no 2xx and
+ * why (a status, a broken connection), then how many were never sent, the server being behind.
+ */
+export function failuresOf({ shed, refused, broken }: Pick<SoakResult, 'shed' | 'refused' | 'broken'>): string {
+  const counted = (counts: Record<string, number>) => Object.entries(counts).map(([key, n]) => `${key} ×${n}`);
+  const sum = (counts: Record<string, number>) => Object.values(counts).reduce((total, n) => total + n, 0);
+  const unanswered = sum(refused) + sum(broken);
+  const answered = unanswered === 0
+    ? 'every one answered with a 2xx'
+    : `${unanswered} of them without a 2xx (${[...counted(refused).map((entry) => `answered ${entry}`), ...counted(broken).map((entry) => `broken off: ${entry}`)].join(', ')})`;
+  return shed === 0 ? answered : `${answered}, and ${shed} more not sent, the server being behind (${MAX_IN_FLIGHT} requests already waiting on it)`;
 }
 
 /** A soak shorter than this has no last minute apart from its first after warm-up. */
