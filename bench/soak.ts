@@ -22,6 +22,9 @@ export interface SoakResult {
 }
 
 const TICK_MS = 20;
+
+/** How many in all, of counts kept by status or error code. */
+const sum = (counts: Record<string, number>) => Object.values(counts).reduce((total, n) => total + n, 0);
 export const MAX_IN_FLIGHT = 256;
 
 export async function soak(target: RunningTarget, load: LoadRequest, ratePerSecond: number, minutes: number, sampleEverySeconds = 10): Promise<SoakResult> {
@@ -67,7 +70,6 @@ export async function soak(target: RunningTarget, load: LoadRequest, ratePerSeco
   clearInterval(sampler);
   while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 50));
   agent.destroy();
-  const sum = (counts: Record<string, number>) => Object.values(counts).reduce((total, n) => total + n, 0);
   return { ratePerSecond, minutes, sent, failed: shed + sum(refused) + sum(broken), shed, refused, broken, samples };
 }
 
@@ -77,7 +79,6 @@ export async function soak(target: RunningTarget, load: LoadRequest, ratePerSeco
  */
 export function failuresOf({ shed, refused, broken }: Pick<SoakResult, 'shed' | 'refused' | 'broken'>): string {
   const counted = (counts: Record<string, number>) => Object.entries(counts).map(([key, n]) => `${key} ×${n}`);
-  const sum = (counts: Record<string, number>) => Object.values(counts).reduce((total, n) => total + n, 0);
   const unanswered = sum(refused) + sum(broken);
   const answered = unanswered === 0
     ? 'every one answered with a 2xx'
