@@ -47,6 +47,12 @@ async function alternate<T extends { name: string }, V>(targets: T[], measure: (
 }
 
 const medianOf = (values: (number | undefined)[] = []) => median(values.filter((value) => value !== undefined));
+/** One field of what the rounds measured. */
+const pick = <V, K extends keyof V>(measured: Rounds<V>, key: K): Rounds<V[K] & number> => new Map([...measured].map(([name, values]) => [name, values.map((value) => value?.[key] as (V[K] & number) | undefined)]));
+/** Server CPU per answer, in µs, between two readings of its usage. */
+const microsPerAnswer = (before: { cpuSeconds: number }, after: { cpuSeconds: number }, answers: number) => ((after.cpuSeconds - before.cpuSeconds) * 1e6) / answers;
+/** Server CPU per answer, by scenario and target (medians): in latest.json. */
+const serverCpu: Record<string, Record<string, number>> = {};
 const KEY_OF: Record<Exclude<NonNullable<Figure['judged']>['against'], 'baseline'>, string> = { 'bare engine': 'bare-engine', 'mock server': 'mock-server', machine: 'machine' };
 
 /** Each target's median over the rounds; the judged ratio, round by round (pairedRatio). */
@@ -96,12 +102,19 @@ try {
       if (!request) return undefined;
       await wrk(target.url, request, { seconds: Math.min(2, seconds) });
       const sampling = scenario === 'client-credentials' ? setInterval(() => void target.residentMegabytes().then((rss) => underLoad.set(target.name, Math.max(rss, underLoad.get(target.name) ?? 0))), 250) : undefined;
+      const before = await target.usage();
       const result = await wrk(target.url, request, { seconds }).finally(() => clearInterval(sampling));
       if (result.non2xx) throw new Error(`${target.name} answered ${result.non2xx} ${scenario} requests with an error`);
-      return result.requestsPerSecond;
+      return { rate: result.requestsPerSecond, cpu: microsPerAnswer(before, await target.usage(), result.requests) };
     });
-    const rated = figure(label, 'req/s', measured, judged, machine.bareHttp);
-    if (scenario === 'client-credentials') clientCredentialsPeak = rated.grantLab;
+    const rated = figure(label, 'req/s', pick(measured, 'rate'), judged, machine.bareHttp);
+    serverCpu[scenario] = Object.fromEntries([...pick(measured, 'cpu')].filter(([, values]) => values.some((value) => value !== undefined)).map(([name, values]) => [name, medianOf(values)]));
+    if (scenario === 'client-credentials') {
+      clientCredentialsPeak = rated.grantLab;
+      const cpu = pick(measured, 'cpu');
+      const perToken = serverCpu[scenario]!;
+      notes.push(`Server CPU per client-credentials token (every thread of the server's processes, from /proc; medians): Grant Lab ${perToken['grant-lab']!.toFixed(0)} µs, bare engine ${perToken['bare-engine']!.toFixed(0)} µs, mock server ${perToken['mock-server']!.toFixed(0)} µs. Grant Lab spends ${pairedRatio(cpu.get('grant-lab')!, cpu.get('bare-engine')!)!.toFixed(2)}× the bare engine's CPU a token, round by round: unlike the rates, which wrk's share of the two cores and the machine's drift move, this is the work a token takes.`);
+    }
     figures.push(rated);
   }
   figures.push(figure('resident memory under load', 'MB', new Map([...underLoad].map(([name, peak]) => [name, [peak]])), { against: 'bare engine', atMost: 1.1 }));
@@ -117,9 +130,22 @@ try {
     if (!args.quick) for (const target of [grantLab, inMemory, bareEngine]) await loginsPerSecond(target, Math.min(2, seconds), LOGIN_CONCURRENCY);
     // The floor taking turns with the sign-ins, as the peers do elsewhere: this machine's speed
     // drifts over minutes, and the limit measured at the start would not be the one they met.
-    const signIns = await alternate([floor, grantLab, grantLabInMemory, bareEngine], (item) => (item === floor
-      ? argon2idPerSecond(seconds, LOGIN_CONCURRENCY)
-      : loginsPerSecond('target' in item ? item.target : item as RunningTarget, seconds, LOGIN_CONCURRENCY)));
+    // With the CPU each took: the server's processes for a sign-in (not the client's, this
+    // process), and this process for the floor's verifications, libuv's pool where they run included.
+    const measured = await alternate([floor, grantLab, grantLabInMemory, bareEngine], async (item) => {
+      if (item === floor) {
+        const before = process.cpuUsage();
+        const rate = await argon2idPerSecond(seconds, LOGIN_CONCURRENCY);
+        const used = process.cpuUsage(before);
+        return { rate, cpu: (used.user + used.system) / 1e3 / (rate * seconds) };
+      }
+      const target = 'target' in item ? item.target : item as RunningTarget;
+      const before = await target.usage();
+      const rate = await loginsPerSecond(target, seconds, LOGIN_CONCURRENCY);
+      return { rate, cpu: microsPerAnswer(before, await target.usage(), rate * seconds) / 1e3 };
+    });
+    const signIns = pick(measured, 'rate');
+    const cpuOf = (name: string) => medianOf(pick(measured, 'cpu').get(name));
     const roundsOf = (name: string) => signIns.get(name) ?? [];
     const [hashRounds, bareRounds, grantLabRounds, memoryRounds] = ['machine', 'bare-engine', 'grant-lab', grantLabInMemory.name].map(roundsOf) as [number[], number[], number[], number[]];
     const judged = new Map([...signIns].filter(([name]) => name !== grantLabInMemory.name));
@@ -130,6 +156,8 @@ try {
       baseline: { label: 'memory', value: medianOf(memoryRounds) }, ratio: pairedRatio(grantLabRounds, memoryRounds),
     });
     notes.push(`Sign-ins are judged against the machine's argon2id verifications per second at the same concurrency, measured in turns with them (median ${signInFigure.peers.machine!.toFixed(1)}/s): the hash is the floor of a password sign-in. The bare engine signs in with the least a password sign-in needs (bare forms of its own, the same argon2id check, the engine's memory adapter): ${signInFigure.bareEngineRatio!.toFixed(2)}× the floor, and Grant Lab ${pairedRatio(grantLabRounds, bareRounds)!.toFixed(2)}× the bare engine. Grant Lab in memory, where the bare engine keeps its state too, took turns with them: ${pairedRatio(memoryRounds, hashRounds)!.toFixed(2)}× the floor and ${pairedRatio(memoryRounds, bareRounds)!.toFixed(2)}× the bare engine; on SQLite, about fifteen writes a sign-in are on disk before the answers that made them.`);
+    notes.push(`CPU per sign-in (medians): Grant Lab on SQLite ${cpuOf('grant-lab').toFixed(1)} ms, in memory ${cpuOf(grantLabInMemory.name).toFixed(1)} ms, the bare engine ${cpuOf('bare-engine').toFixed(1)} ms, every thread of the server's processes; one argon2id verification alone ${cpuOf('machine').toFixed(1)} ms. The client signing in (this process) takes its share of the two cores besides, for every target but the floor.`);
+    serverCpu['sign-in (ms)'] = Object.fromEntries(['machine', 'grant-lab', grantLabInMemory.name, 'bare-engine'].map((name) => [name, cpuOf(name)]));
   } finally {
     await inMemory.stop();
   }
@@ -170,5 +198,5 @@ await mkdir(args.out!, { recursive: true });
 const markdown = markdownReport(figures, machine, notes);
 await writeFile(`${args.out}/latest.md`, markdown);
 await writeFile(`${args.out}/latest.svg`, ratioChart(figures));
-await writeFile(`${args.out}/latest.json`, `${JSON.stringify({ machine, figures, notes, inProcess }, null, 2)}\n`);
+await writeFile(`${args.out}/latest.json`, `${JSON.stringify({ machine, figures, notes, inProcess, serverCpuMicros: serverCpu }, null, 2)}\n`);
 process.stdout.write(markdown);

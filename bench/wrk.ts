@@ -18,6 +18,8 @@ export interface LoadRequest {
 
 export interface LoadResult {
   requestsPerSecond: number;
+  /** Answers received in all. */
+  requests: number;
   /** Answers that were not 2xx: a figure with any is not a figure. */
   non2xx: number;
 }
@@ -41,9 +43,10 @@ export async function wrk(baseUrl: string, request: LoadRequest, { seconds, conn
   try {
     const { stdout } = await exec('wrk', [`-t${threads}`, `-c${connections}`, `-d${seconds}s`, '-s', script, `${baseUrl}${request.path}`], { timeout: (seconds + 30) * 1000 });
     const requestsPerSecond = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1]);
+    const requests = Number(/(\d+) requests in /.exec(stdout)?.[1]);
     const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(stdout)?.[1] ?? 0);
-    if (!Number.isFinite(requestsPerSecond)) throw new Error(`wrk printed no rate:\n${stdout}`);
-    return { requestsPerSecond, non2xx };
+    if (!Number.isFinite(requestsPerSecond) || !Number.isFinite(requests)) throw new Error(`wrk printed no rate:\n${stdout}`);
+    return { requestsPerSecond, requests, non2xx };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -40,6 +40,9 @@ describe.skipIf(skip)('npm run bench', () => {
       // Grant Lab against itself: the stores, --workers, and several instances on one Redis.
       expect(table).toMatch(/\| sign-ins on SQLite \| [\d.]+ \/s \| memory \| [\d.]+ \/s \| [\d.]+× \|/);
       expect(table).toMatch(/Grant Lab in memory, where the bare engine keeps its state too, took turns with them: [\d.]+× the floor and [\d.]+× the bare engine/);
+      // The work behind the rates: each server's CPU per token and per sign-in, and the floor's.
+      expect(table).toMatch(/Server CPU per client-credentials token \([^)]*\): Grant Lab \d+ µs, bare engine \d+ µs, mock server \d+ µs\. Grant Lab spends [\d.]+× the bare engine's CPU a token/);
+      expect(table).toMatch(/CPU per sign-in \(medians\): Grant Lab on SQLite [\d.]+ ms, in memory [\d.]+ ms, the bare engine [\d.]+ ms, [^.]*; one argon2id verification alone [\d.]+ ms/);
       expect(table).toMatch(/\| client credentials on SQLite \| \d+ req\/s \| memory \| \d+ req\/s \| [\d.]+× \| ≥ 0\.9× memory \|/);
       expect(table).toMatch(/\| refresh on SQLite \| \d+ req\/s \| memory \| \d+ req\/s \| [\d.]+× \|/);
       expect(table).toMatch(/\| client credentials, --workers 2 on SQLite \| \d+ req\/s \| --workers 1 \| \d+ req\/s \| [\d.]+× \|/);
@@ -48,7 +51,9 @@ describe.skipIf(skip)('npm run bench', () => {
         expect(table).toMatch(/Two bare engines loaded the same way: \d+ req\/s against \d+ for one, [\d.]+×/);
       }
       expect(await readFile(join(out, 'latest.svg'), 'utf8')).toMatch(/^<svg /);
-      expect(JSON.parse(await readFile(join(out, 'latest.json'), 'utf8')).machine.argon2id).toBeGreaterThan(0);
+      const json = JSON.parse(await readFile(join(out, 'latest.json'), 'utf8'));
+      expect(json.machine.argon2id).toBeGreaterThan(0);
+      expect(json.serverCpuMicros['client-credentials']['grant-lab']).toBeGreaterThan(0);
     } finally {
       await rm(out, { recursive: true, force: true });
     }
