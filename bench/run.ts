@@ -10,7 +10,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loginsPerSecond } from './logins.ts';
 import { argon2idPerSecond, machineLimits } from './machine.ts';
-import { type RunningTarget, startTarget, type TargetName } from './processes.ts';
+import { machineBusySeconds, type RunningTarget, startTarget, type TargetName } from './processes.ts';
 import { type Figure, markdownReport, median, pairedRatio, ratioChart, takeTurns } from './report.ts';
 import { type ScenarioName, clientCredentials, scenarioRequest } from './requests.ts';
 import { setupFigures } from './scaling.ts';
@@ -132,20 +132,24 @@ try {
     // drifts over minutes, and the limit measured at the start would not be the one they met.
     // With the CPU each took: the server's processes for a sign-in (not the client's, this
     // process), and this process for the floor's verifications, libuv's pool where they run included.
+    // The machine's busy cores too: what the turn left idle, waiting rather than working.
     const measured = await alternate([floor, grantLab, grantLabInMemory, bareEngine], async (item) => {
+      const [machineBefore, started] = [await machineBusySeconds(), performance.now()];
+      const busy = async () => (await machineBusySeconds() - machineBefore) / ((performance.now() - started) / 1000);
       if (item === floor) {
         const before = process.cpuUsage();
         const rate = await argon2idPerSecond(seconds, LOGIN_CONCURRENCY);
         const used = process.cpuUsage(before);
-        return { rate, cpu: (used.user + used.system) / 1e3 / (rate * seconds) };
+        return { rate, cpu: (used.user + used.system) / 1e3 / (rate * seconds), cores: await busy() };
       }
       const target = 'target' in item ? item.target : item as RunningTarget;
       const before = await target.usage();
       const rate = await loginsPerSecond(target, seconds, LOGIN_CONCURRENCY);
-      return { rate, cpu: microsPerAnswer(before, await target.usage(), rate * seconds) / 1e3 };
+      return { rate, cpu: microsPerAnswer(before, await target.usage(), rate * seconds) / 1e3, cores: await busy() };
     });
     const signIns = pick(measured, 'rate');
     const cpuOf = (name: string) => medianOf(pick(measured, 'cpu').get(name));
+    const coresOf = (name: string) => medianOf(pick(measured, 'cores').get(name)).toFixed(2);
     const roundsOf = (name: string) => signIns.get(name) ?? [];
     const [hashRounds, bareRounds, grantLabRounds, memoryRounds] = ['machine', 'bare-engine', 'grant-lab', grantLabInMemory.name].map(roundsOf) as [number[], number[], number[], number[]];
     const judged = new Map([...signIns].filter(([name]) => name !== grantLabInMemory.name));
@@ -156,7 +160,7 @@ try {
       baseline: { label: 'memory', value: medianOf(memoryRounds) }, ratio: pairedRatio(grantLabRounds, memoryRounds),
     });
     notes.push(`Sign-ins are judged against the machine's argon2id verifications per second at the same concurrency, measured in turns with them (median ${signInFigure.peers.machine!.toFixed(1)}/s): the hash is the floor of a password sign-in. The bare engine signs in with the least a password sign-in needs (bare forms of its own, the same argon2id check, the engine's memory adapter): ${signInFigure.bareEngineRatio!.toFixed(2)}× the floor, and Grant Lab ${pairedRatio(grantLabRounds, bareRounds)!.toFixed(2)}× the bare engine. Grant Lab in memory, where the bare engine keeps its state too, took turns with them: ${pairedRatio(memoryRounds, hashRounds)!.toFixed(2)}× the floor and ${pairedRatio(memoryRounds, bareRounds)!.toFixed(2)}× the bare engine; on SQLite, about fifteen writes a sign-in are on disk before the answers that made them.`);
-    notes.push(`CPU per sign-in (medians): Grant Lab on SQLite ${cpuOf('grant-lab').toFixed(1)} ms, in memory ${cpuOf(grantLabInMemory.name).toFixed(1)} ms, the bare engine ${cpuOf('bare-engine').toFixed(1)} ms, every thread of the server's processes; one argon2id verification alone ${cpuOf('machine').toFixed(1)} ms. The client signing in (this process) takes its share of the two cores besides, for every target but the floor.`);
+    notes.push(`CPU per sign-in (medians): Grant Lab on SQLite ${cpuOf('grant-lab').toFixed(1)} ms, in memory ${cpuOf(grantLabInMemory.name).toFixed(1)} ms, the bare engine ${cpuOf('bare-engine').toFixed(1)} ms, every thread of the server's processes; one argon2id verification alone ${cpuOf('machine').toFixed(1)} ms. The client signing in (this process) takes its share of the two cores besides, for every target but the floor. The machine was busy ${coresOf('grant-lab')} cores of ${machine.cores} during Grant Lab's sign-ins on SQLite, ${coresOf(grantLabInMemory.name)} in memory, ${coresOf('bare-engine')} during the bare engine's and ${coresOf('machine')} during the floor's: what a target leaves idle, its sign-ins spent waiting rather than working (on SQLite, each answer waits for the disk's flush of its writes).`);
     serverCpu['sign-in (ms)'] = Object.fromEntries(['machine', 'grant-lab', grantLabInMemory.name, 'bare-engine'].map((name) => [name, cpuOf(name)]));
   } finally {
     await inMemory.stop();
