@@ -113,7 +113,7 @@ try {
       clientCredentialsPeak = rated.grantLab;
       const cpu = pick(measured, 'cpu');
       const perToken = serverCpu[scenario]!;
-      notes.push(`Server CPU per client-credentials token (every thread of the server's processes, from /proc; medians): Grant Lab ${perToken['grant-lab']!.toFixed(0)} µs, bare engine ${perToken['bare-engine']!.toFixed(0)} µs, mock server ${perToken['mock-server']!.toFixed(0)} µs. Grant Lab spends ${pairedRatio(cpu.get('grant-lab')!, cpu.get('bare-engine')!)!.toFixed(2)}× the bare engine's CPU a token, round by round: unlike the rates, which wrk's share of the two cores and the machine's drift move, this is the work a token takes.`);
+      notes.push(`Server CPU per client-credentials token (every thread of the server's processes, from /proc; medians): Grant Lab ${perToken['grant-lab']!.toFixed(0)} µs, bare engine ${perToken['bare-engine']!.toFixed(0)} µs, mock server ${perToken['mock-server']!.toFixed(0)} µs. Grant Lab spends ${pairedRatio(cpu.get('grant-lab')!, cpu.get('bare-engine')!)!.toFixed(2)}× the bare engine's CPU a token, round by round. A rate is what a server answered with the cores it got, wrk taking its share of the same two; this is what each token cost it.`);
     }
     figures.push(rated);
   }
