@@ -54,6 +54,7 @@ describe.skipIf(skip)('npm run bench', () => {
       const json = JSON.parse(await readFile(join(out, 'latest.json'), 'utf8'));
       expect(json.machine.argon2id).toBeGreaterThan(0);
       expect(json.serverCpuMicros['client-credentials']['grant-lab']).toBeGreaterThan(0);
+      expect(json.signInCpuMillis['grant-lab']).toBeGreaterThan(json.signInCpuMillis['argon2id alone']);
     } finally {
       await rm(out, { recursive: true, force: true });
     }
