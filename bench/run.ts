@@ -109,10 +109,10 @@ try {
       return { rate: result.requestsPerSecond, cpu: microsPerAnswer(before, await target.usage(), result.requests) };
     });
     const rated = figure(label, 'req/s', pick(measured, 'rate'), judged, machine.bareHttp);
-    serverCpu[scenario] = Object.fromEntries([...pick(measured, 'cpu')].filter(([, values]) => values.some((value) => value !== undefined)).map(([name, values]) => [name, medianOf(values)]));
+    const cpu = pick(measured, 'cpu');
+    serverCpu[scenario] = Object.fromEntries([...cpu].filter(([, values]) => values.some((value) => value !== undefined)).map(([name, values]) => [name, medianOf(values)]));
     if (scenario === 'client-credentials') {
       clientCredentialsPeak = rated.grantLab;
-      const cpu = pick(measured, 'cpu');
       const perToken = serverCpu[scenario]!;
       notes.push(`Server CPU per client-credentials token (every thread of the server's processes, from /proc; medians): Grant Lab ${perToken['grant-lab']!.toFixed(0)} µs, bare engine ${perToken['bare-engine']!.toFixed(0)} µs, mock server ${perToken['mock-server']!.toFixed(0)} µs. Grant Lab spends ${pairedRatio(cpu.get('grant-lab')!, cpu.get('bare-engine')!)!.toFixed(2)}× the bare engine's CPU a token, round by round. A rate is what a server answered with the cores it got, wrk taking its share of the same two; this is what each token cost it.`);
     }
@@ -149,8 +149,9 @@ try {
       return { rate, cpu: microsPerAnswer(before, await target.usage(), rate * seconds) / 1e3, cores: await busy() };
     });
     const signIns = pick(measured, 'rate');
-    const cpuOf = (name: string) => medianOf(pick(measured, 'cpu').get(name));
-    const coresOf = (name: string) => medianOf(pick(measured, 'cores').get(name)).toFixed(2);
+    const [cpuRounds, coreRounds] = [pick(measured, 'cpu'), pick(measured, 'cores')];
+    const cpuOf = (name: string) => medianOf(cpuRounds.get(name));
+    const coresOf = (name: string) => medianOf(coreRounds.get(name)).toFixed(2);
     const roundsOf = (name: string) => signIns.get(name) ?? [];
     const [hashRounds, bareRounds, grantLabRounds, memoryRounds] = ['machine', 'bare-engine', 'grant-lab', grantLabInMemory.name].map(roundsOf) as [number[], number[], number[], number[]];
     const judged = new Map([...signIns].filter(([name]) => name !== grantLabInMemory.name));
